@@ -20,6 +20,7 @@ class Article:
     published_at: datetime | None  # naive UTC
     body: str
     content_hash: str
+    site_name: str | None = None  # the publisher, from a `Source:` header or the page's metadata
     language: str | None = None
     source_encoding: str = "utf-8"  # `cp1252` when the UTF-8 decode failed and the fallback was used
     word_count: int = 0

@@ -28,6 +28,7 @@ ARTICLES = pa.schema(
         pa.field("extractor_version", pa.string(), nullable=False),
         pa.field("run_id", pa.string(), nullable=False),
         pa.field("source_encoding", pa.string()),
+        pa.field("site_name", pa.string()),
     ]
 )
 
@@ -187,9 +188,7 @@ def duckdb_type(t: pa.DataType) -> str:
 
 def create_table_sql(name: str, schema: pa.Schema) -> str:
     """`CREATE TABLE IF NOT EXISTS` from the Arrow schema, with its primary key."""
-    cols = [
-        f'"{f.name}" {duckdb_type(f.type)}{"" if f.nullable else " NOT NULL"}' for f in schema
-    ]
+    cols = [f'"{f.name}" {duckdb_type(f.type)}{"" if f.nullable else " NOT NULL"}' for f in schema]
     key = ", ".join(f'"{c}"' for c in PRIMARY_KEYS[name])
     cols.append(f"PRIMARY KEY ({key})")
     return f'CREATE TABLE IF NOT EXISTS "{name}" (\n  ' + ",\n  ".join(cols) + "\n)"

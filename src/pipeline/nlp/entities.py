@@ -30,8 +30,10 @@ class ArticleEntities:
         """The mention overlapping the character range, if any (the longest one)."""
         best: EntityMention | None = None
         for m in self.mentions:
-            if m.start_char < end_char and start_char < m.end_char and (
-                best is None or (m.end_char - m.start_char) > (best.end_char - best.start_char)
+            if (
+                m.start_char < end_char
+                and start_char < m.end_char
+                and (best is None or (m.end_char - m.start_char) > (best.end_char - best.start_char))
             ):
                 best = m
         return best

@@ -37,9 +37,7 @@ def extract_batch(articles: Sequence[Article], model: str, batch_size: int) -> l
     return [extract_doc(doc, article) for doc, article in parse(nlp, articles, batch_size)]
 
 
-def extract_all(
-    articles: Iterable[Article], model: str, batch_size: int
-) -> Iterator[ArticleExtraction]:
+def extract_all(articles: Iterable[Article], model: str, batch_size: int) -> Iterator[ArticleExtraction]:
     nlp = load_nlp(model)
     batch: list[Article] = []
     for a in articles:
