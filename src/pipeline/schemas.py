@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, is_dataclass
 from typing import Any
 
 import pyarrow as pa
@@ -142,6 +141,16 @@ REJECTS = pa.schema(
     ]
 )
 
+# Which source carried which article: lets a changed local file replace the article it produced.
+ARTICLE_SOURCES = pa.schema(
+    [
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("source_type", pa.string(), nullable=False),
+        pa.field("run_id", pa.string(), nullable=False),
+    ]
+)
+
 TABLES: dict[str, pa.Schema] = {
     "articles": ARTICLES,
     "entities": ENTITIES,
@@ -151,6 +160,7 @@ TABLES: dict[str, pa.Schema] = {
     "metrics": METRICS,
     "pipeline_runs": PIPELINE_RUNS,
     "rejects": REJECTS,
+    "article_sources": ARTICLE_SOURCES,
 }
 
 # Primary keys; the loader deduplicates and the data tests check uniqueness on these.
@@ -163,6 +173,7 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "metrics": ("metric_id",),
     "pipeline_runs": ("run_id",),
     "rejects": ("reject_id",),
+    "article_sources": ("source", "article_id"),
 }
 
 # Tables whose rows belong to one article and are replaced with it.
@@ -194,16 +205,14 @@ def create_table_sql(name: str, schema: pa.Schema) -> str:
     return f'CREATE TABLE IF NOT EXISTS "{name}" (\n  ' + ",\n  ".join(cols) + "\n)"
 
 
-def _row(obj: Any) -> Mapping[str, Any]:
-    if is_dataclass(obj) and not isinstance(obj, type):
-        return asdict(obj)
+def _getter(obj: Any) -> Any:
     if isinstance(obj, Mapping):
-        return obj
-    raise TypeError(f"cannot turn {type(obj).__name__} into a row")
+        return obj.get
+    return lambda name: getattr(obj, name, None)
 
 
 def to_table(records: Iterable[Any], schema: pa.Schema) -> pa.Table:
-    """Records (dataclasses or mappings) to a table with exactly the schema's columns."""
-    rows = [_row(r) for r in records]
-    columns = {f.name: [r.get(f.name) for r in rows] for f in schema}
+    """Records (dataclasses or mappings) to a table with exactly the schema's columns; extra fields drop."""
+    getters = [_getter(r) for r in records]
+    columns = {f.name: [g(f.name) for g in getters] for f in schema}
     return pa.Table.from_pydict(columns, schema=schema)

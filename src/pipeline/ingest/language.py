@@ -6,7 +6,44 @@ import re
 
 _WORD = re.compile(r"[a-zA-Z']+")
 _ENGLISH = frozenset(
-    ["the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "it", "with", "as", "was", "said", "by", "at", "from", "be", "has", "have", "are", "this", "an", "he", "which", "not", "but", "its", "were", "they", "will", "been", "their", "his", "had"]
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "a",
+        "is",
+        "that",
+        "for",
+        "on",
+        "it",
+        "with",
+        "as",
+        "was",
+        "said",
+        "by",
+        "at",
+        "from",
+        "be",
+        "has",
+        "have",
+        "are",
+        "this",
+        "an",
+        "he",
+        "which",
+        "not",
+        "but",
+        "its",
+        "were",
+        "they",
+        "will",
+        "been",
+        "their",
+        "his",
+        "had",
+    ]
 )
 
 

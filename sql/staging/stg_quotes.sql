@@ -1,0 +1,25 @@
+with source as (
+    select * from main.quotes
+),
+
+renamed as (
+    select
+        quote_id,
+        article_id,
+        lower(trim(quote_type)) as quote_type,
+        quote_text,
+        nullif(lower(trim(cue)), '') as cue,
+        nullif(trim(speaker_text), '') as speaker_text,
+        speaker_entity_id,
+        nullif(trim(speaker_name), '') as speaker_name,
+        nullif(trim(speaker_title), '') as speaker_title,
+        speaker_org_entity_id,
+        sentence_index,
+        start_char,
+        end_char,
+        cast(confidence as double) as confidence,
+        nullif(trim(confidence_reason), '') as confidence_reason
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: connection, tables, the writer lock and the transactional load."""

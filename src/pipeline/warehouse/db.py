@@ -1,0 +1,54 @@
+"""Open the warehouse and make sure every table exists, from the schemas."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from pipeline.schemas import TABLES, create_table_sql
+
+
+def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    if not read_only:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(db_path), read_only=read_only)
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create missing tables and add columns a newer schema introduced (never drops anything)."""
+    for name, schema in TABLES.items():
+        con.execute(create_table_sql(name, schema))
+        have = {
+            r[0]
+            for r in con.execute(
+                "select column_name from information_schema.columns where table_schema = 'main' and table_name = ?",
+                [name],
+            ).fetchall()
+        }
+        for field in schema:
+            if field.name not in have:
+                from pipeline.schemas import duckdb_type
+
+                con.execute(f'alter table "{name}" add column "{field.name}" {duckdb_type(field.type)}')
+
+
+@dataclass(frozen=True)
+class KnownArticle:
+    content_hash: str
+    extractor_version: str
+
+
+def known_articles(con: duckdb.DuckDBPyConnection) -> dict[str, KnownArticle]:
+    """article_id -> what is loaded for it: the skip check before any NLP."""
+    rows = con.execute("select article_id, content_hash, extractor_version from articles").fetchall()
+    return {r[0]: KnownArticle(r[1], r[2]) for r in rows}
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for name in TABLES:
+        row = con.execute(f'select count(*) from "{name}"').fetchone()
+        out[name] = int(row[0]) if row else 0
+    return out

@@ -1,0 +1,149 @@
+"""Load one run's landing Parquet into DuckDB in a single transaction.
+
+Replace-by-article: every table row of an article in this run is deleted and re-inserted, so a
+re-processed article never doubles and a crash (even kill -9) rolls back to the previous state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+from pipeline.schemas import ARTICLE_TABLES, PIPELINE_RUNS, to_table
+
+# Sources that carry exactly one article: when such a file changes, its old article goes.
+SINGLE_ARTICLE_SOURCE_TYPES = ("text", "html")
+
+
+def load_run(
+    con: duckdb.DuckDBPyConnection,
+    files: dict[str, Path],
+    run_row: dict[str, object],
+    after_load: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+) -> dict[str, int]:
+    """Apply the run's files and its `pipeline_runs` row atomically; returns rows inserted per table.
+
+    `after_load` (the SQL models and data tests) runs inside the same transaction, so a failing
+    data test leaves the warehouse as it was.
+    """
+    inserted: dict[str, int] = {}
+    con.begin()
+    try:
+        if "articles" in files:
+            _replace_articles(con, files["articles"])
+        if "article_sources" in files:
+            _apply_sources(con, files["article_sources"])
+        for table in ARTICLE_TABLES:
+            if table in files:
+                inserted[table] = _insert(con, table, files[table])
+        if "entities" in files:
+            inserted["entities"] = _merge_entities(con, files["entities"])
+        if "entity_aliases" in files:
+            inserted["entity_aliases"] = _insert_new(con, "entity_aliases", files["entity_aliases"])
+        if "rejects" in files:
+            inserted["rejects"] = _insert_new(con, "rejects", files["rejects"])
+        if "articles" in files or "article_sources" in files:
+            _prune_orphans(con)
+        con.register("_run_row", to_table([run_row], PIPELINE_RUNS))
+        con.execute("insert into pipeline_runs by name select * from _run_row")
+        con.unregister("_run_row")
+        if after_load is not None:
+            after_load(con)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return inserted
+
+
+def _replace_articles(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    con.execute(
+        "create or replace temp table _run_articles as select article_id from read_parquet(?)", [str(path)]
+    )
+    for table in ARTICLE_TABLES:
+        con.execute(f'delete from "{table}" where article_id in (select article_id from _run_articles)')
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> int:
+    row = con.execute(
+        f'insert into "{table}" by name select distinct on ({_key(table)}) * from read_parquet(?)',
+        [str(path)],
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _insert_new(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> int:
+    row = con.execute(
+        f'insert or ignore into "{table}" by name select distinct on ({_key(table)}) * from read_parquet(?)',
+        [str(path)],
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _key(table: str) -> str:
+    from pipeline.schemas import PRIMARY_KEYS
+
+    return ", ".join(f'"{c}"' for c in PRIMARY_KEYS[table])
+
+
+def _merge_entities(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+    """New entities are added; a known one keeps its name and gets the earliest first_seen_at."""
+    row = con.execute(
+        """
+        insert into entities by name
+        select entity_id, first(canonical_name order by first_seen_at nulls last) as canonical_name,
+               first(entity_type) as entity_type, min(first_seen_at) as first_seen_at
+        from read_parquet(?) group by entity_id
+        on conflict (entity_id) do update set
+            first_seen_at = least(entities.first_seen_at, excluded.first_seen_at)
+        """,
+        [str(path)],
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _apply_sources(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """A single-article file that now yields another article drops its old one, unless still carried."""
+    con.execute("create or replace temp table _run_sources as select * from read_parquet(?)", [str(path)])
+    con.execute(
+        """
+        create or replace temp table _stale as
+        select s.source, s.article_id from article_sources s
+        join _run_sources n on n.source = s.source
+        where s.source_type in ('text', 'html') and s.article_id <> n.article_id
+        """
+    )
+    con.execute(
+        "delete from article_sources where (source, article_id) in (select source, article_id from _stale)"
+    )
+    con.execute(
+        "insert or ignore into article_sources by name select distinct on (source, article_id) * from _run_sources"
+    )
+    con.execute(
+        """
+        create or replace temp table _gone as
+        select distinct article_id from _stale
+        where article_id not in (select article_id from article_sources)
+        """
+    )
+    for table in ARTICLE_TABLES:
+        con.execute(f'delete from "{table}" where article_id in (select article_id from _gone)')
+
+
+def _prune_orphans(con: duckdb.DuckDBPyConnection) -> None:
+    """Entities no article mentions any more (their articles were replaced or removed)."""
+    con.execute(
+        """
+        delete from entity_aliases where entity_id not in (select entity_id from entity_mentions)
+        """
+    )
+    con.execute("delete from entities where entity_id not in (select entity_id from entity_mentions)")
+
+
+def record_failure(con: duckdb.DuckDBPyConnection, run_row: dict[str, object]) -> None:
+    """A failed run still leaves its `pipeline_runs` row (status, failed step, error)."""
+    con.register("_run_row", to_table([run_row], PIPELINE_RUNS))
+    con.execute("insert or replace into pipeline_runs by name select * from _run_row")
+    con.unregister("_run_row")
