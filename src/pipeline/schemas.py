@@ -115,6 +115,7 @@ PIPELINE_RUNS = pa.schema(
         pa.field("articles_updated", pa.int64()),
         pa.field("articles_skipped", pa.int64()),
         pa.field("articles_rejected", pa.int64()),
+        pa.field("articles_duplicate", pa.int64()),
         pa.field("rows_articles", pa.int64()),
         pa.field("rows_entities", pa.int64()),
         pa.field("rows_entity_aliases", pa.int64()),

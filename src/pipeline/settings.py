@@ -12,6 +12,12 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+def _default_sql_dir() -> Path:
+    """`sql/` of the project this package was installed from (src layout), else `./sql`."""
+    here = Path(__file__).resolve().parents[2] / "sql"
+    return here if here.is_dir() else Path("sql")
+
+
 class Settings(BaseSettings):
     """Runtime configuration; every field can be set as `NEWS_<FIELD>`."""
 
@@ -33,6 +39,7 @@ class Settings(BaseSettings):
     )
     fetch_linked_pages: bool = Field(default=False, description="fetch a feed entry's page for full text")
     user_agent: str = Field(default="news-pipeline/0.1 (+https://example.invalid/news-pipeline)")
+    sql_dir: Path = Field(default_factory=lambda: _default_sql_dir(), description="SQL models folder")
     lock_timeout: float = Field(default=3600.0, ge=0, description="seconds to wait for another run's lock")
 
     @property

@@ -60,7 +60,7 @@ def load_run(
 
 def _replace_articles(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     con.execute(
-        "create or replace temp table _run_articles as select article_id from read_parquet(?)", [str(path)]
+        "create or replace temp table _run_articles as select article_id from read_parquet(?, hive_partitioning = false)", [str(path)]
     )
     for table in ARTICLE_TABLES:
         con.execute(f'delete from "{table}" where article_id in (select article_id from _run_articles)')
@@ -68,7 +68,7 @@ def _replace_articles(con: duckdb.DuckDBPyConnection, path: Path) -> None:
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> int:
     row = con.execute(
-        f'insert into "{table}" by name select distinct on ({_key(table)}) * from read_parquet(?)',
+        f'insert into "{table}" by name select distinct on ({_key(table)}) * from read_parquet(?, hive_partitioning = false)',
         [str(path)],
     ).fetchone()
     return int(row[0]) if row else 0
@@ -76,7 +76,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> int:
 
 def _insert_new(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> int:
     row = con.execute(
-        f'insert or ignore into "{table}" by name select distinct on ({_key(table)}) * from read_parquet(?)',
+        f'insert or ignore into "{table}" by name select distinct on ({_key(table)}) * from read_parquet(?, hive_partitioning = false)',
         [str(path)],
     ).fetchone()
     return int(row[0]) if row else 0
@@ -95,7 +95,7 @@ def _merge_entities(con: duckdb.DuckDBPyConnection, path: Path) -> int:
         insert into entities by name
         select entity_id, first(canonical_name order by first_seen_at nulls last) as canonical_name,
                first(entity_type) as entity_type, min(first_seen_at) as first_seen_at
-        from read_parquet(?) group by entity_id
+        from read_parquet(?, hive_partitioning = false) group by entity_id
         on conflict (entity_id) do update set
             first_seen_at = least(entities.first_seen_at, excluded.first_seen_at)
         """,
@@ -106,7 +106,7 @@ def _merge_entities(con: duckdb.DuckDBPyConnection, path: Path) -> int:
 
 def _apply_sources(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """A single-article file that now yields another article drops its old one, unless still carried."""
-    con.execute("create or replace temp table _run_sources as select * from read_parquet(?)", [str(path)])
+    con.execute("create or replace temp table _run_sources as select * from read_parquet(?, hive_partitioning = false)", [str(path)])
     con.execute(
         """
         create or replace temp table _stale as
