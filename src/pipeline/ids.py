@@ -18,11 +18,18 @@ def make_id(*parts: object) -> str:
     return h.hexdigest()
 
 
+_PARAGRAPH = re.compile(r"\n\s*\n")
+
+
 def normalize_text(text: str) -> str:
-    """Unicode NFC, unified quotes and whitespace: the form hashed for identity."""
-    text = unicodedata.normalize("NFC", text)
+    """Unicode NFC, unified quotes, whitespace collapsed within paragraphs: the form hashed for identity.
+
+    Paragraph breaks are kept: two texts that differ in where a paragraph ends are different versions.
+    """
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
-    return _SPACE.sub(" ", text).strip()
+    paragraphs = (_SPACE.sub(" ", p).strip() for p in _PARAGRAPH.split(text))
+    return "\n\n".join(p for p in paragraphs if p)
 
 
 def content_hash(body: str) -> str:

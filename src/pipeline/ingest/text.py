@@ -67,7 +67,8 @@ def _is_subtitle(line: str, has_more: bool) -> bool:
 def _subtitle_and_paragraphs(lines: list[str]) -> tuple[str | None, list[str]]:
     non_empty = [ln for ln in lines if ln]
     subtitle: str | None = None
-    if non_empty and _is_subtitle(non_empty[0], len(non_empty) > 1):
+    wrapped = len(non_empty) > 1 and non_empty[1][:1].islower()
+    if non_empty and not wrapped and _is_subtitle(non_empty[0], len(non_empty) > 1):
         subtitle = non_empty[0]
         non_empty = non_empty[1:]
     return subtitle, _join_wrapped(non_empty)
