@@ -1,0 +1,85 @@
+"""The whole news_etl flow under a Prefect test server: examples, the sample article, idempotency."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.schemas import TABLES
+from tests.conftest import EXAMPLES
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+def snapshot(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every table's rows except the run log and run-stamped columns."""
+    out = {}
+    with duckdb.connect(str(db), read_only=True) as con:
+        for t in TABLES:
+            if t == "pipeline_runs":
+                continue
+            cols = [c for c in TABLES[t].names if c not in {"run_id", "ingested_at", "rejected_at"}]
+            out[t] = con.execute(f"select {', '.join(cols)} from {t} order by all").fetchall()
+    return out
+
+
+def test_examples_twice(tmp_path: Path) -> None:
+    from flows.news_etl import news_etl
+
+    wh = tmp_path / "wh"
+    first = news_etl(sources=[str(EXAMPLES)], warehouse_dir=str(wh))
+    assert first.ingest.new >= 5
+    assert first.ingest.rejected == 0
+    counts = first.table_counts
+    for t in ("articles", "entities", "entity_aliases", "entity_mentions", "quotes", "metrics"):
+        assert counts[t] > 0, t
+    db = wh / "news.duckdb"
+    snap = snapshot(db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select count(*) from article_overview").fetchone() == (counts["articles"],)
+        enc = con.execute("select source_encoding from articles where source like '%windows-1252%'").fetchone()
+        assert enc == ("cp1252",)
+    assert (wh / "exports" / "articles").exists() or (wh / "exports" / "articles.parquet").exists()
+    assert list((wh / "landing" / "articles").glob("run_date=*/*.parquet"))
+
+    second = news_etl(sources=[str(EXAMPLES)], warehouse_dir=str(wh))
+    assert (second.ingest.new, second.ingest.updated) == (0, 0)
+    assert second.ingest.skipped == first.ingest.new
+    assert snapshot(db) == snap
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select count(*), count(distinct status) from pipeline_runs").fetchone() == (2, 1)
+
+
+def test_seed_article(tmp_path: Path, shared_dir: Path) -> None:
+    from flows.news_etl import news_etl
+
+    src = tmp_path / "seed"
+    shutil.copytree(shared_dir / "corpus/seed", src)
+    wh = tmp_path / "wh"
+    news_etl(sources=[str(src)], warehouse_dir=str(wh))
+    with duckdb.connect(str(wh / "news.duckdb"), read_only=True) as con:
+        title, subtitle, body = con.execute("select title, subtitle, body from articles").fetchone()  # type: ignore[misc]
+        names = {r[0] for r in con.execute("select canonical_name from entities").fetchall()}
+        speakers = {r[0] for r in con.execute("select speaker_name from quotes").fetchall()}
+    assert title == "China mulls steps to woo more chip MNCs"
+    assert subtitle.startswith("Market-oriented")
+    assert body.startswith("China welcomes") and body.endswith("sprawling sector.")
+    assert {"Gao Dongsheng", "Zhang Li", "Roger Sheng", "Gartner"} <= names
+    assert {"Gao Dongsheng", "Zhang Li", "Roger Sheng"} <= speakers
+
+
+def test_bad_inputs_do_not_stop_the_run(tmp_path: Path) -> None:
+    from flows.news_etl import news_etl
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "ok.txt").write_text("Title\n\nThe port handled 13.8 million containers last year.\n")
+    (src / "empty.txt").write_text("")
+    (src / "binary.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
+    summary = news_etl(sources=[str(src)], warehouse_dir=str(tmp_path / "wh"))
+    assert (summary.ingest.new, summary.ingest.rejected) == (1, 2)
+    stored = sorted(p.name for p in (tmp_path / "wh" / "rejects").iterdir())
+    assert len(stored) == 2 and any("binary" in n for n in stored)
