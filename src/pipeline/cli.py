@@ -87,7 +87,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     s = _settings(args)
     with _connect_ro(s) as con:
         cur = con.execute(
-            "select run_id, status, started_at, round(duration_s, 1) as seconds, articles_new as new, "
+            "select run_id, status, strftime(started_at, '%Y-%m-%d %H:%M:%S') as started, "
+            "round(duration_s, 1) as seconds, articles_new as new, "
             "articles_updated as updated, articles_skipped as skipped, articles_rejected as rejected, "
             "failed_step, error from pipeline_runs order by started_at desc limit ?",
             [args.limit],
