@@ -1,17 +1,52 @@
-"""Entity mentions from spaCy NER, resolved to one canonical entity per real thing in an article."""
+"""Entity mentions from spaCy NER, resolved to one canonical entity per real thing in an article.
+
+Within one article:
+
+1. every NER span with a naming label is trimmed to the name it holds (leading determiners, edition
+   ordinals, honorifics, possessive `'s`, edge punctuation), and dropped when it is a fragment: no
+   capital letter, no letter at all, a number with a time unit (`Five-Year`), a common-noun acronym
+   (`IC` in "China's IC sector");
+2. names are grouped by `entity_key`, and groups are joined when one is a short form of another: a
+   person's surname or given name (`Gao` -> `Gao Dongsheng`, whatever label the model gave `Gao`), an
+   alternative name in parentheses or after "also known as" (`IC China`), an acronym spelling another
+   name's initials (`SEC`), a well-known short name (`US` -> `United States`);
+3. untagged proper-noun tokens equal to a known person's surname become mentions too (`Zhang`);
+4. each group takes its longest name as canonical name, and one type: the majority label of the
+   mentions of that name (first one wins ties), EVENT for names ending in `Expo`, `Summit`, `Cup`...
+
+Across articles, identity is `entity_id(canonical_name, type)`: same name and type, same id, in every
+article and every run. A bare surname is resolved in its own article only, so `Gao` in an article
+without a full name stays the entity `Gao`.
+"""
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Token
 
 from pipeline.ids import entity_id, entity_key, make_id
+from pipeline.nlp.entity_words import (
+    ACRONYM_STOPWORDS,
+    ALIAS_CUES,
+    CANONICAL_ALIASES,
+    ENTITY_LABELS,
+    EVENT_HEADS,
+    GENERIC_ACRONYMS,
+    HONORIFICS,
+    LEADING_DETERMINERS,
+    LEGAL_SUFFIXES,
+    NUMBER_WORDS,
+    ORDINAL_WORDS,
+    PLACE_SURNAMES,
+)
 from pipeline.records import Entity, EntityMention
 
-ENTITY_LABELS = frozenset(
-    {"PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "FAC", "PRODUCT", "LAW", "WORK_OF_ART", "LANGUAGE"}
-)
+__all__ = ["ENTITY_LABELS", "ArticleEntities", "extract_entities", "strip_determiners"]
 
 
 @dataclass(frozen=True)
@@ -24,7 +59,15 @@ class ArticleEntities:
 
     def lookup(self, name: str) -> Entity | None:
         """The entity a surface form (full name, surname, alias, acronym) refers to in this article."""
-        return self._by_key.get(entity_key(strip_determiners(name)))
+        stripped = strip_determiners(name)
+        for candidate in (stripped, _clean_name_text(stripped)):
+            key = entity_key(candidate)
+            found = self._by_key.get(key)
+            if found is None and key in CANONICAL_ALIASES:
+                found = self._by_key.get(entity_key(CANONICAL_ALIASES[key][0]))
+            if found is not None:
+                return found
+        return None
 
     def mention_at(self, start_char: int, end_char: int) -> EntityMention | None:
         """The mention overlapping the character range, if any (the longest one)."""
@@ -59,50 +102,440 @@ def strip_determiners(text: str) -> str:
     return text.strip()
 
 
-def _sentence_index(doc: Doc) -> list[int]:
-    """Sentence number of every token."""
-    out = [0] * len(doc)
-    for i, sent in enumerate(doc.sents):
-        for t in range(sent.start, sent.end):
-            out[t] = i
-    return out
+_NUMERIC_ORDINAL = re.compile(r"^\d+(st|nd|rd|th)$", re.IGNORECASE)
+_YEAR = re.compile(r"^(19|20)\d\d$")
+_POSSESSIVES = frozenset({"'s", "\u2019s", "'", "\u2019"})
+_PERSON = "PERSON"
+_EVENT = "EVENT"
+# Labels a lone surname may carry and still be read as the person introduced earlier.
+# Not WORK_OF_ART or PRODUCT: the film `Kinsey` is not the `Alfred Kinsey` of the same article.
+_SURNAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
+
+
+def _clean_name_text(text: str) -> str:
+    """The span trimming on a plain string, for `lookup`: `Mr Gao` -> `Gao`, `22nd X Expo` -> `X Expo`."""
+    words = text.split()
+    while len(words) > 1:
+        low = words[0].lower()
+        if (
+            low in LEADING_DETERMINERS
+            or low in HONORIFICS
+            or _NUMERIC_ORDINAL.match(low)
+            or ((low in ORDINAL_WORDS or _YEAR.match(low)) and _is_event_name(words[1:]))
+        ):
+            words = words[1:]
+        else:
+            break
+    return " ".join(words)
+
+
+def _is_event_name(words: list[str]) -> bool:
+    if len(words) < 2:
+        return False
+    last = words[-1].lower()
+    return last in EVENT_HEADS or f"{words[-2].lower()} {last}" in EVENT_HEADS
+
+
+@dataclass(slots=True)
+class _Mention:
+    """A mention being resolved: token span, surface text, the name it contributes, its label."""
+
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+    text: str
+    name: str
+    key: str
+    label: str
+    node: str  # the group this mention starts in: its key, or `<key>|person` for `Jordan` the person
+
+
+class _Groups:
+    """Union-find over name keys; the root is the key seen first."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+        self.order: dict[str, int] = {}
+
+    def add(self, key: str) -> None:
+        if key not in self.parent:
+            self.parent[key] = key
+            self.order[key] = len(self.order)
+
+    def find(self, key: str) -> str:
+        root = key
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[key] != root:
+            self.parent[key], key = root, self.parent[key]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            if self.order[rb] < self.order[ra]:
+                ra, rb = rb, ra
+            self.parent[rb] = ra
 
 
 def extract_entities(doc: Doc, article_id: str) -> ArticleEntities:
     """Mentions of PERSON/ORG/GPE/... in `doc`, each linked to its article-level canonical entity."""
-    sent_of = _sentence_index(doc)
-    by_key: dict[str, Entity] = {}
-    mentions: list[EntityMention] = []
-    aliases: dict[str, set[str]] = {}
+    mentions: list[_Mention] = []
+    inner_alternatives: list[tuple[_Mention, _Mention]] = []
     for span in doc.ents:
-        if span.label_ not in ENTITY_LABELS:
+        start, end, label = span.start, span.end, span.label_
+        if label not in ENTITY_LABELS:
             continue
-        name = strip_determiners(span.text)
-        if not name:
+        opening = next((i for i in range(start + 1, end - 1) if doc[i].text == "("), None)
+        if opening is None:
+            if m := _mention_from_span(doc, start, end, label):
+                mentions.append(m)
             continue
+        # `World Health Organization (WHO` as one span: the name, and its alternative inside the brackets.
+        closing = next((i for i in range(opening + 1, end) if doc[i].text == ")"), end)
+        outer = _mention_from_span(doc, start, opening, label)
+        inner = _mention_from_span(doc, opening + 1, closing, label)
+        if inner is not None and not _is_acronym(inner.text):
+            inner = None
+        mentions.extend(m for m in (outer, inner) if m is not None)
+        if outer is not None and inner is not None:
+            inner_alternatives.append((outer, inner))
+    by_start = {m.start: m for m in mentions}
+    groups = _Groups()
+    for m in mentions:
+        groups.add(m.node)
+    for outer, inner in inner_alternatives:
+        groups.union(outer.node, inner.node)
+    alternatives = [inner for _, inner in inner_alternatives]
+
+    mentions.extend(_join_alternative_names(doc, mentions, by_start, groups, alternatives))
+    _join_short_person_names(mentions, groups)
+    _join_acronyms(mentions, groups)
+
+    clusters: dict[str, list[_Mention]] = {}
+    for m in mentions:
+        clusters.setdefault(groups.find(m.node), []).append(m)
+    resolved = {root: _canonical(ms) for root, ms in clusters.items()}
+
+    short_forms = {a.text: groups.find(a.node) for a in alternatives if _is_acronym(a.text)}
+    for m in _untagged_short_forms(doc, resolved, by_start, short_forms):
+        clusters[m.node].append(m)  # the node of a bare-surname mention is its person's root
+
+    return _assemble(doc, article_id, clusters, resolved)
+
+
+def _mention_from_span(doc: Doc, start: int, end: int, label: str) -> _Mention | None:
+    """The trimmed name a span holds, or None when it is not a name."""
+    if label not in ENTITY_LABELS:
+        return None
+    for i in range(start, end):  # a span never runs over a paragraph break
+        if "\n" in doc[i].text:
+            end = i
+            break
+    while start < end and _is_edge_junk(doc[start]):
+        start += 1
+    while end > start and (_is_edge_junk(doc[end - 1]) or doc[end - 1].text in _POSSESSIVES):
+        end -= 1
+    while end - start > 1:
+        low = doc[start].lower_
+        if (
+            low in LEADING_DETERMINERS
+            or (label == _PERSON and low in HONORIFICS)
+            or _NUMERIC_ORDINAL.match(low)
+            or (
+                (low in ORDINAL_WORDS or _YEAR.match(low))
+                and (label == _EVENT or _is_event_name([t.text for t in doc[start + 1 : end]]))
+            )
+        ):
+            start += 1
+        else:
+            break
+    while start < end and _is_edge_junk(doc[start]):
+        start += 1
+    if start >= end:
+        return None
+    text = doc[start:end].text  # not doc.text, which spaCy rebuilds from every token on each access
+    if _is_fragment(doc, start, end, text):
+        return None
+    return _make_mention(doc, start, end, text, label)
+
+
+def _make_mention(doc: Doc, start: int, end: int, text: str, label: str) -> _Mention:
+    words = text.split("(")[0].split() or text.split()  # `British National Party(BNP` is one token
+    while len(words) > 1 and words[-1].lower() in LEGAL_SUFFIXES:
+        words = words[:-1]
+    name = " ".join(words).rstrip(",")
+    key = entity_key(name)
+    if key in CANONICAL_ALIASES:
+        name, label = CANONICAL_ALIASES[key]
         key = entity_key(name)
-        ent = by_key.get(key)
-        if ent is None:
-            ent = Entity(entity_id(name, span.label_), name, span.label_)
-            by_key[key] = ent
-        aliases.setdefault(ent.entity_id, set()).add(name)
-        mentions.append(_mention(article_id, ent, span, sent_of))
-    entities = tuple(
-        Entity(e.entity_id, e.canonical_name, e.entity_type, tuple(sorted(aliases[e.entity_id])))
-        for e in {e.entity_id: e for e in by_key.values()}.values()
-    )
-    return ArticleEntities(entities, tuple(mentions), by_key)
+    start_char = doc[start].idx
+    node = f"{key}|person" if label == _PERSON and name in PLACE_SURNAMES else key
+    return _Mention(start, end, start_char, start_char + len(text), text, name, key, label, node)
 
 
-def _mention(article_id: str, ent: Entity, span: Span, sent_of: list[int]) -> EntityMention:
-    return EntityMention(
-        mention_id=make_id(article_id, "mention", span.start_char, span.end_char),
-        article_id=article_id,
-        entity_id=ent.entity_id,
-        text=span.text,
-        entity_type=ent.entity_type,
-        sentence_index=sent_of[span.start],
-        start_char=span.start_char,
-        end_char=span.end_char,
-        canonical_name=ent.canonical_name,
-    )
+def _is_edge_junk(tok: Token) -> bool:
+    return bool(tok.is_space or (tok.is_punct and not any(c.isalnum() for c in tok.text)))
+
+
+def _is_fragment(doc: Doc, start: int, end: int, text: str) -> bool:
+    """Not a name: too short, no capital, no letter, `Five-Year`, a common-noun acronym."""
+    if len(text) < 2 or not any(c.isupper() for c in text) or not any(c.isalpha() for c in text):
+        return True
+    if text.upper() in GENERIC_ACRONYMS and not any(c.islower() for c in text):
+        return True
+    parts = [p for p in re.split(r"[\s\-]+", text.lower()) if p]
+    return all(p in NUMBER_WORDS or p.isdigit() for p in parts)
+
+
+def _join_alternative_names(
+    doc: Doc,
+    mentions: list[_Mention],
+    by_start: dict[int, _Mention],
+    groups: _Groups,
+    alternatives: list[_Mention],
+) -> list[_Mention]:
+    """`X (XYZ)` and `X, also known as Y`: the alternative names one with X.
+
+    Returns the mentions it added; appends the alternative names to `alternatives`.
+    """
+    added: list[_Mention] = []
+    n = len(doc)
+    for m in list(mentions):
+        if m.label == _PERSON:
+            continue
+        alt: _Mention | None = None
+        i = m.end
+        if i < n and doc[i].text == "(":
+            close = next((j for j in range(i + 1, min(i + 5, n)) if doc[j].text == ")"), None)
+            if close is not None and close > i + 1:
+                alt = _alternative_at(doc, i + 1, close, m.label, by_start, added, acronym_only=True)
+        else:
+            if i < n and doc[i].text == ",":
+                i += 1
+            cue = next(
+                (c for c in ALIAS_CUES if all(_lower_at(doc, i + k) == w for k, w in enumerate(c))), None
+            )
+            if cue is not None:
+                j = end = i + len(cue)
+                while end < n and end - j < 6 and (doc[end].is_title or doc[end].is_upper):
+                    end += 1
+                if end > j:
+                    alt = _alternative_at(doc, j, end, m.label, by_start, added, acronym_only=False)
+        if alt is not None and alt.node != m.node:
+            groups.add(alt.node)
+            groups.union(m.node, alt.node)
+            alternatives.append(alt)
+    return added
+
+
+def _lower_at(doc: Doc, i: int) -> str:
+    return doc[i].lower_ if i < len(doc) else ""
+
+
+def _alternative_at(
+    doc: Doc,
+    start: int,
+    end: int,
+    label: str,
+    by_start: dict[int, _Mention],
+    added: list[_Mention],
+    *,
+    acronym_only: bool,
+) -> _Mention | None:
+    """The mention starting at `start` (the model's own, or a new one over tokens start..end).
+
+    In brackets only an acronym counts: `China (Beijing)` is not an alternative name.
+    """
+    if start in by_start:
+        found = by_start[start]
+        return found if not acronym_only or _is_acronym(found.text) else None
+    if any(t.ent_iob_ != "O" for t in doc[start:end]):
+        return None  # the model read these tokens as something else (a date, a number...)
+    text = doc[start:end].text
+    if not doc[start].text[:1].isupper() or _is_fragment(doc, start, end, text):
+        return None
+    if acronym_only and not _is_acronym(text):
+        return None
+    m = _make_mention(doc, start, end, text, label)
+    by_start[start] = m
+    added.append(m)
+    return m
+
+
+def _join_short_person_names(mentions: list[_Mention], groups: _Groups) -> None:
+    """A lone surname or given name joins the person introduced with it.
+
+    `George Bush` joins `George W. Bush` too.
+    """
+    last_names: dict[str, str] = {}
+    first_names: dict[str, str] = {}
+    full: dict[str, list[str]] = {}
+    full_nodes: dict[str, str] = {}
+    for m in mentions:
+        if m.label != _PERSON:
+            continue
+        words = m.key.split()
+        if len(words) < 2 or m.key in full:
+            continue
+        for other, other_words in full.items():
+            if (
+                len(other_words) > len(words)
+                and other_words[0] == words[0]
+                and other_words[-1] == words[-1]
+                and set(words) <= set(other_words)
+            ):
+                groups.union(full_nodes[other], m.node)
+                break
+        full[m.key] = words
+        full_nodes[m.key] = m.node
+        last_names.setdefault(words[-1], m.node)
+        first_names.setdefault(words[0], m.node)
+    if not full:
+        return
+    for m in mentions:
+        if " " in m.key or m.label not in _SURNAME_LABELS:
+            continue
+        if m.label != _PERSON and m.text in PLACE_SURNAMES:
+            continue
+        person = last_names.get(m.key) or first_names.get(m.key)
+        if person is not None:
+            groups.union(person, m.node)
+
+
+def _initials(name: str) -> str:
+    words = [w for w in re.split(r"[\s\-]+", name) if w and w.lower() not in ACRONYM_STOPWORDS]
+    return "".join(w[0] for w in words if w[0].isalpha()).upper()
+
+
+def _join_acronyms(mentions: list[_Mention], groups: _Groups) -> None:
+    """`SEC` joins `Securities and Exchange Commission` when both are in the article."""
+    by_initials: dict[str, str] = {}
+    for m in mentions:
+        if m.label != _PERSON and " " in m.name:
+            ini = _initials(m.name)
+            if len(ini) >= 2:
+                by_initials.setdefault(ini, m.node)
+    if not by_initials:
+        return
+    for m in mentions:
+        letters = m.name.replace(".", "")
+        if m.label != _PERSON and letters.isalpha() and letters.isupper() and len(letters) >= 2:
+            long_form = by_initials.get(letters)
+            if long_form is not None:
+                groups.union(long_form, m.node)
+
+
+@dataclass(frozen=True, slots=True)
+class _Canonical:
+    name: str
+    entity_type: str
+
+
+def _canonical(ms: list[_Mention]) -> _Canonical:
+    """The longest name (the first of equals) and the majority label of its own mentions."""
+    best = ms[0]
+    for m in ms[1:]:
+        if len(m.name.split()) > len(best.name.split()):
+            best = m
+    votes = Counter(m.label for m in ms if m.key == best.key)
+    first_label = best.label
+    top = max(votes.values())
+    label = first_label if votes[first_label] == top else next(lab for lab, c in votes.items() if c == top)
+    if label != _PERSON and _is_event_name(best.name.split()):
+        label = _EVENT
+    return _Canonical(best.name, label)
+
+
+def _is_acronym(text: str) -> bool:
+    letters = text.replace(".", "").replace("&", "")
+    return len(letters) >= 2 and letters.isalnum() and letters.isupper()
+
+
+def _untagged_short_forms(
+    doc: Doc,
+    resolved: dict[str, _Canonical],
+    by_start: dict[int, _Mention],
+    acronyms: dict[str, str],
+) -> Iterable[_Mention]:
+    """Untagged tokens equal to a known person's surname or given name (`Zhang said`), or to an acronym
+    the article defined (`WHO officials`): mentions of that entity. Keyed by the entity's group root."""
+    names: dict[str, str] = dict(acronyms)
+    for root, c in resolved.items():
+        words = c.name.split()
+        if c.entity_type == _PERSON and len(words) > 1:
+            names.setdefault(words[-1], root)
+    for root, c in resolved.items():
+        words = c.name.split()
+        if c.entity_type == _PERSON and len(words) > 1:
+            names.setdefault(words[0], root)
+    names = {w: r for w, r in names.items() if len(w) > 1 and w[0].isupper() and w not in PLACE_SURNAMES}
+    if not names:
+        return
+    n = len(doc)
+    for tok in doc:
+        found = names.get(tok.text)
+        if found is None or tok.ent_iob_ != "O" or tok.i in by_start:
+            continue
+        if tok.pos_ not in ("PROPN", "NOUN") and tok.text not in acronyms:  # `WHO` may be tagged a pronoun
+            continue
+        nxt = doc[tok.i + 1] if tok.i + 1 < n else None
+        prev = doc[tok.i - 1] if tok.i > 0 else None
+        if nxt is not None and nxt.pos_ == "PROPN" and nxt.is_title:
+            continue  # `Zhang Wei`: another name that starts the same
+        if prev is not None and prev.pos_ == "PROPN" and prev.is_title and prev.lower_ not in HONORIFICS:
+            continue
+        label = resolved[found].entity_type
+        end_char = tok.idx + len(tok.text)
+        yield _Mention(
+            tok.i, tok.i + 1, tok.idx, end_char, tok.text, tok.text, entity_key(tok.text), label, found
+        )
+
+
+def _assemble(
+    doc: Doc, article_id: str, clusters: dict[str, list[_Mention]], resolved: dict[str, _Canonical]
+) -> ArticleEntities:
+    sent_starts = [s.start for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
+    entities: list[tuple[int, Entity]] = []
+    records: list[EntityMention] = []
+    by_key: dict[str, Entity] = {}
+    for root, ms in clusters.items():
+        c = resolved[root]
+        eid = entity_id(c.name, c.entity_type)
+        aliases = tuple(sorted({c.name, *(m.text for m in ms)}))
+        ent = Entity(eid, c.name, c.entity_type, aliases)
+        entities.append((min(m.start for m in ms), ent))
+        for alias in (*aliases, *(m.name for m in ms)):
+            by_key.setdefault(entity_key(alias), ent)
+        for m in ms:
+            records.append(
+                EntityMention(
+                    mention_id=make_id(article_id, "mention", m.start_char, m.end_char),
+                    article_id=article_id,
+                    entity_id=eid,
+                    text=m.text,
+                    entity_type=c.entity_type,
+                    sentence_index=bisect_right(sent_starts, m.start) - 1,
+                    start_char=m.start_char,
+                    end_char=m.end_char,
+                    canonical_name=c.name,
+                )
+            )
+    # Entities sharing a name and type (joined only through their id) are one entity.
+    unique: dict[str, Entity] = {}
+    for _, ent in sorted(entities, key=lambda p: p[0]):
+        prev = unique.get(ent.entity_id)
+        if prev is not None:
+            ent = Entity(prev.entity_id, prev.canonical_name, prev.entity_type,
+                         tuple(sorted({*prev.aliases, *ent.aliases})))  # fmt: skip
+        unique[ent.entity_id] = ent
+    for key, ent in list(by_key.items()):
+        by_key[key] = unique[ent.entity_id]
+    for ent in unique.values():
+        words = ent.canonical_name.split()
+        if ent.entity_type == _PERSON and len(words) > 1:
+            by_key.setdefault(entity_key(words[-1]), ent)
+            by_key.setdefault(entity_key(words[0]), ent)
+    records.sort(key=lambda r: r.start_char)
+    return ArticleEntities(tuple(unique.values()), tuple(records), by_key)
