@@ -14,7 +14,7 @@ from pipeline.nlp.quotes import extract_quotes
 from pipeline.records import Article, ArticleExtraction
 
 # Bump when extraction output changes: articles extracted by an older version are reprocessed.
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "1.0.0"
 
 
 def extract_doc(doc: Doc, article: Article) -> ArticleExtraction:
