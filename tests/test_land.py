@@ -15,7 +15,13 @@ from pipeline.schemas import REJECTS
 def _reject(i: int) -> dict[str, object]:
     from datetime import datetime
 
-    return {"reject_id": f"r{i}", "source": f"s{i}", "reason": "empty", "run_id": "run", "rejected_at": datetime(2025, 1, 1)}
+    return {
+        "reject_id": f"r{i}",
+        "source": f"s{i}",
+        "reason": "empty",
+        "run_id": "run",
+        "rejected_at": datetime(2025, 1, 1),
+    }
 
 
 def test_streams_batches_into_one_file(tmp_path: Path) -> None:

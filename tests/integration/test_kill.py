@@ -52,9 +52,7 @@ def snapshot(db: Path) -> dict[str, list[tuple[object, ...]]]:
 
 
 def drive(wh: Path, src: Path, point: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-c", DRIVER, str(wh), str(src), point], stdout=subprocess.PIPE, text=True
-    )
+    return subprocess.Popen([sys.executable, "-c", DRIVER, str(wh), str(src), point], stdout=subprocess.PIPE, text=True)
 
 
 def write_corpus(d: Path, names: list[str]) -> None:

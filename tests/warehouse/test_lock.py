@@ -11,8 +11,14 @@ import pytest
 
 from pipeline.warehouse.lock import WarehouseBusy, warehouse_lock
 
-HOLD = "import sys,time; from pipeline.warehouse.lock import warehouse_lock\n" \
-    "from pathlib import Path\nwith warehouse_lock(Path(sys.argv[1])):\n print('held', flush=True); time.sleep(float(sys.argv[2]))"
+HOLD = """
+import sys, time
+from pathlib import Path
+from pipeline.warehouse.lock import warehouse_lock
+with warehouse_lock(Path(sys.argv[1])):
+    print("held", flush=True)
+    time.sleep(float(sys.argv[2]))
+"""
 
 
 def _holder(tmp_path: Path, seconds: float) -> subprocess.Popen[str]:

@@ -8,6 +8,7 @@ from functools import lru_cache
 import spacy
 from spacy.attrs import ORTH
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 
 
 @lru_cache(maxsize=4)
@@ -33,5 +34,7 @@ def load_nlp(name: str) -> Language:
 
 def _news_tokenizer_cases(nlp: Language) -> None:
     """News writes `$500m.` at a sentence end; the stock `m.` abbreviation would merge two sentences."""
-    for scale in ("m.", "bn.", "tn."):
-        nlp.tokenizer.add_special_case(scale, [{ORTH: scale[:-1]}, {ORTH: "."}])
+    tokenizer = nlp.tokenizer
+    if isinstance(tokenizer, Tokenizer):
+        for scale in ("m.", "bn.", "tn."):
+            tokenizer.add_special_case(scale, [{ORTH: scale[:-1]}, {ORTH: "."}])
