@@ -78,7 +78,7 @@ class BuiltModel:
     path: Path
     materialized: Materialized
     depends_on: tuple[str, ...]
-    rows: int
+    rows: int | None  # counted for tables only: counting a view would evaluate it
     seconds: float
 
 
@@ -308,7 +308,8 @@ def build_model(con: duckdb.DuckDBPyConnection, model: Model) -> BuiltModel:
     statement = f"create or replace {model.materialized} {_quote(model.name)} as {model.sql}"
     try:
         con.execute(statement)
-        rows = _count(con, _quote(model.name))
+        # A view is not evaluated to count it: building stays instant however large the tables.
+        rows = _count(con, _quote(model.name)) if model.materialized == "table" else None
     except duckdb.Error as e:
         raise ModelError(f"model {model.name!r} failed to build: {e}", model.path, _line_of(e)) from e
     return BuiltModel(
