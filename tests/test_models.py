@@ -67,8 +67,7 @@ def test_dependencies_come_from_the_sql_not_from_names(sql_dir: Path) -> None:
 
 def test_new_file_is_picked_up_without_registration(sql_dir: Path, con: duckdb.DuckDBPyConnection) -> None:
     (sql_dir / "marts" / "quotes_per_speaker_type.sql").write_text(
-        "-- materialized: table\n"
-        "select quote_type, count(*) as quotes\nfrom stg_quotes\ngroup by quote_type\n"
+        "-- materialized: table\nselect quote_type, count(*) as quotes\nfrom stg_quotes\ngroup by quote_type\n"
     )
     built = {b.name: b for b in build_models(con, sql_dir)}
     assert built["quotes_per_speaker_type"].materialized == "table"
@@ -115,9 +114,7 @@ def test_unknown_reference_fails_before_building(sql_dir: Path) -> None:
 def test_cycle_fails_naming_the_models(sql_dir: Path) -> None:
     (sql_dir / "marts" / "cycle_a.sql").write_text("select * from cycle_b\n")
     (sql_dir / "marts" / "cycle_b.sql").write_text("select * from cycle_a\n")
-    with pytest.raises(
-        ModelError, match=r"dependency cycle.*cycle_a.*cycle_b|dependency cycle.*cycle_b.*cycle_a"
-    ):
+    with pytest.raises(ModelError, match=r"dependency cycle.*cycle_a.*cycle_b|dependency cycle.*cycle_b.*cycle_a"):
         order_models(discover_models(sql_dir))
 
 
@@ -218,6 +215,4 @@ def test_runner_leaves_transactions_to_the_caller(con: duckdb.DuckDBPyConnection
     build_models(con, SQL_DIR)
     run_data_tests(con, SQL_DIR)
     con.rollback()
-    assert con.execute(
-        "select count(*) from information_schema.tables where table_type = 'VIEW'"
-    ).fetchall() == [(0,)]
+    assert con.execute("select count(*) from information_schema.tables where table_type = 'VIEW'").fetchall() == [(0,)]

@@ -100,9 +100,7 @@ def fetch_error(url: str, s: Settings) -> FetchError:
 def test_fetches_a_page_with_an_honest_user_agent(server: Served, tmp_path: Path) -> None:
     s = settings(tmp_path, user_agent="news-pipeline-test/1.0 (+mailto:data@example.invalid)")
     f = fetch(server.url("/article"), s)
-    assert f == Fetched(
-        server.url("/article"), server.url("/article"), 200, "text/html; charset=utf-8", ARTICLE
-    )
+    assert f == Fetched(server.url("/article"), server.url("/article"), 200, "text/html; charset=utf-8", ARTICLE)
     path, headers = server.requests[-1]
     assert path == "/article"
     assert headers["user-agent"] == "news-pipeline-test/1.0 (+mailto:data@example.invalid)"
@@ -230,9 +228,7 @@ def test_fetched_page_becomes_a_url_article(server: Served, tmp_path: Path) -> N
     [("/feed", 3, "rss"), ("/feed-as-xml", 3, "rss"), ("/jsonl", 4, "jsonl"), ("/text", 1, "url"),
      ("/untyped", 1, "url")],
 )  # fmt: skip
-def test_kind_follows_the_content_type(
-    server: Served, tmp_path: Path, path: str, count: int, source_type: str
-) -> None:
+def test_kind_follows_the_content_type(server: Served, tmp_path: Path, path: str, count: int, source_type: str) -> None:
     s = settings(tmp_path)
     items = list(fetched_items(fetch(server.url(path), s), s))
     assert len(items) == count
@@ -326,9 +322,7 @@ def test_connects_to_the_address_it_checked(server: Served, tmp_path: Path, publ
 
 
 @pytest.mark.parametrize("path", ["/to-loopback", "/to-localhost"])
-def test_redirect_to_private_address_is_refused(
-    server: Served, tmp_path: Path, public_name: str, path: str
-) -> None:
+def test_redirect_to_private_address_is_refused(server: Served, tmp_path: Path, public_name: str, path: str) -> None:
     s = settings(tmp_path, http_allow_private=False)
     before = len(server.requests)
     e = fetch_error(f"http://{public_name}:{server.port}{path}", s)
@@ -336,9 +330,7 @@ def test_redirect_to_private_address_is_refused(
     assert server.paths()[before:] == [path]  # the redirect target was never requested
 
 
-def test_redirect_to_metadata_address_refused_even_when_private_allowed(
-    server: Served, tmp_path: Path
-) -> None:
+def test_redirect_to_metadata_address_refused_even_when_private_allowed(server: Served, tmp_path: Path) -> None:
     e = fetch_error(server.url("/to-metadata"), settings(tmp_path, http_allow_private=True))
     assert e.reason == "blocked_address"
     assert "169.254.169.254" in e.detail

@@ -46,12 +46,8 @@ def test_staging_cleans_without_dropping(con: duckdb.DuckDBPyConnection) -> None
     assert (articles["a2"]["article_date"], articles["a2"]["date_source"]) == (DEC_2, "ingested")
     assert articles["a1"]["source_domain"] == "example.com"
     assert articles["a2"]["source_domain"] is None
-    assert rows(con, "select entity_type from stg_entities where entity_id = 'e_china'") == [
-        {"entity_type": "GPE"}
-    ]
-    assert rows(con, "select quote_type from stg_quotes where quote_id = 'q2'") == [
-        {"quote_type": "indirect"}
-    ]
+    assert rows(con, "select entity_type from stg_entities where entity_id = 'e_china'") == [{"entity_type": "GPE"}]
+    assert rows(con, "select quote_type from stg_quotes where quote_id = 'q2'") == [{"quote_type": "indirect"}]
     for table in ROWS:
         assert con.execute(f"select count(*) from stg_{table}").fetchall() == [(len(ROWS[table]),)]
 

@@ -107,8 +107,7 @@ SENTENCES: list[tuple[str, str, set[tuple[str, str]], dict[str, str], set[str]]]
     ),
     (
         "surnames-of-two-people",
-        "Angela Merkel met Emmanuel Macron in Berlin on Friday. Merkel said the talks were useful, and "
-        "Macron agreed.",
+        "Angela Merkel met Emmanuel Macron in Berlin on Friday. Merkel said the talks were useful, and Macron agreed.",
         {("Angela Merkel", "PERSON"), ("Emmanuel Macron", "PERSON"), ("Berlin", "GPE")},
         {"Merkel": "Angela Merkel", "Macron": "Emmanuel Macron", "Mr Macron": "Emmanuel Macron"},
         {"Merkel", "Macron"},
@@ -253,9 +252,7 @@ ARTICLE_C = "Gao said the ministry will push for closer collaboration across the
 
 
 def test_same_canonical_name_same_id_across_articles(nlp: Language) -> None:
-    a, b, c = (
-        extract_entities(nlp(t), aid) for t, aid in ((ARTICLE_A, "a"), (ARTICLE_B, "b"), (ARTICLE_C, "c"))
-    )
+    a, b, c = (extract_entities(nlp(t), aid) for t, aid in ((ARTICLE_A, "a"), (ARTICLE_B, "b"), (ARTICLE_C, "c")))
     gao_a, gao_b, gao_c = a.lookup("Gao"), b.lookup("Gao"), c.lookup("Gao")
     assert gao_a is not None and gao_b is not None and gao_c is not None
     assert gao_a.canonical_name == gao_b.canonical_name == "Gao Dongsheng"
@@ -312,9 +309,7 @@ def test_place_named_like_a_person_stays_a_place(nlp: Language) -> None:
     ents = ["B-PERSON", "I-PERSON", "O", "O", "B-GPE", "O", "B-PERSON", "O", "O", "O", "B-GPE", "O"]
     result = extract_entities(_doc(nlp, words, ents), "t")
     assert _pairs(result) == {("Michael Jordan", "PERSON"), ("Jordan", "GPE"), ("Amman", "GPE")}
-    said = result.mention_at(
-        len("Michael Jordan flew to Jordan. "), len("Michael Jordan flew to Jordan. Jordan")
-    )
+    said = result.mention_at(len("Michael Jordan flew to Jordan. "), len("Michael Jordan flew to Jordan. Jordan"))
     assert said is not None and said.canonical_name == "Michael Jordan"
 
 

@@ -257,9 +257,7 @@ POSITIVE = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("text", "raw", "mtype", "value", "unit", "qualifier", "period", "subject"), POSITIVE
-)
+@pytest.mark.parametrize(("text", "raw", "mtype", "value", "unit", "qualifier", "period", "subject"), POSITIVE)
 def test_figures(
     nlp: Language,
     text: str,
@@ -340,9 +338,7 @@ def test_restatement_of_a_fall_is_never_negative(nlp: Language) -> None:
 
 
 def test_bounds_follow_the_qualifier(nlp: Language) -> None:
-    ms = metrics_of(
-        nlp, "The firm hired more than 500 engineers, about 40 managers and at most 10 directors."
-    )
+    ms = metrics_of(nlp, "The firm hired more than 500 engineers, about 40 managers and at most 10 directors.")
     assert (only(ms, "500").lower_bound, only(ms, "500").upper_bound) == (500, None)
     assert (only(ms, "40").lower_bound, only(ms, "40").upper_bound) == (None, None)
     assert (only(ms, "10").lower_bound, only(ms, "10").upper_bound) == (None, 10)
@@ -454,9 +450,7 @@ def test_seed_gold_metrics(nlp: Language, shared_dir: Path) -> None:
         if "equivalent_of" in g:
             other = by_id.get(m.equivalent_of or "")
             assert other is not None and g["equivalent_of"] in other.raw_text
-    false_positives = [
-        m.raw_text for m in ms if not any(g["raw_contains"] in m.raw_text for g in gold["metrics"])
-    ]
+    false_positives = [m.raw_text for m in ms if not any(g["raw_contains"] in m.raw_text for g in gold["metrics"])]
     assert false_positives == []
     for text in gold["not_metrics"]:
         assert not [m for m in ms if m.raw_text == text or _norm(m.raw_text) == _norm(text)]
@@ -474,9 +468,7 @@ BBC = [
 
 
 @pytest.mark.parametrize(("name", "raw", "unit", "value"), BBC)
-def test_bbc_business_figures(
-    nlp: Language, shared_dir: Path, name: str, raw: str, unit: str, value: float
-) -> None:
+def test_bbc_business_figures(nlp: Language, shared_dir: Path, name: str, raw: str, unit: str, value: float) -> None:
     path = shared_dir / "corpus/bbc/business" / name
     if not path.exists():
         pytest.skip(f"{path} is absent")

@@ -67,8 +67,7 @@ CASES: list[tuple[str, str, list[Want]]] = [
     ),
     (
         "multi-sentence",
-        '"The harvest was poor. Prices will rise before the winter," said Ana Costa, an economist at the '
-        "Farmers Bank.",
+        '"The harvest was poor. Prices will rise before the winter," said Ana Costa, an economist at the Farmers Bank.',
         [
             Want(
                 "direct",
@@ -141,8 +140,7 @@ CASES: list[tuple[str, str, list[Want]]] = [
     ),
     (
         "surname-resolves-to-full-name",
-        "Maria Lopez, the union's general secretary, spoke at the rally. Lopez said workers would strike on "
-        "Friday.",
+        "Maria Lopez, the union's general secretary, spoke at the rally. Lopez said workers would strike on Friday.",
         [
             Want(
                 "indirect",
@@ -156,8 +154,7 @@ CASES: list[tuple[str, str, list[Want]]] = [
     ),
     (
         "inverted-order-indirect",
-        "Demand for electric cars will double by 2030, said Peter Hall, "
-        "head of research at Carway Analytics.",
+        "Demand for electric cars will double by 2030, said Peter Hall, head of research at Carway Analytics.",
         [
             Want(
                 "indirect",
@@ -197,8 +194,7 @@ CASES: list[tuple[str, str, list[Want]]] = [
     ),
     (
         "appositive-name",
-        "Britain's finance minister, Gordon Brown, said the economy was stronger than at any time in a "
-        "generation.",
+        "Britain's finance minister, Gordon Brown, said the economy was stronger than at any time in a generation.",
         [
             Want(
                 "indirect",
@@ -235,8 +231,7 @@ CASES: list[tuple[str, str, list[Want]]] = [
     ),
     (
         "seed-relative-clause-title",
-        GAO
-        + '"More efforts are needed to deepen global cooperation based on mutual trust," Zhang Li, who is '
+        GAO + '"More efforts are needed to deepen global cooperation based on mutual trust," Zhang Li, who is '
         "also president of the China Center for Information Industry Development, said.",
         [
             Want(
@@ -325,8 +320,7 @@ CASES: list[tuple[str, str, list[Want]]] = [
     ),
     (
         "pronoun-prefers-the-main-clause-subject",
-        "Arnesen said he could not explain what caused Santini to quit. "
-        'He added: "Jacques never told me what it was."',
+        'Arnesen said he could not explain what caused Santini to quit. He added: "Jacques never told me what it was."',
         [
             Want("indirect", "he could not explain what caused Santini", "say", "Arnesen", "Arnesen"),
             Want("direct", "Jacques never told me what it was.", "add", "He", "Arnesen"),
@@ -392,9 +386,7 @@ def test_empty_doc(nlp: Language) -> None:
 
 
 def test_record_fields(nlp: Language) -> None:
-    text = (
-        'The market was calm.\n\n"Rates will stay on hold," said Ana Costa, an economist at the Farmers Bank.'
-    )
+    text = 'The market was calm.\n\n"Rates will stay on hold," said Ana Costa, an economist at the Farmers Bank.'
     doc = nlp(text)
     [q] = extract_quotes(doc, "art-9", extract_entities(doc, "art-9"))
     assert q.quote_id == make_id("art-9", "quote", q.start_char, q.end_char)
@@ -465,16 +457,10 @@ def test_seed_gold_quotes(nlp: Language, shared_dir: Path) -> None:
             problems.append(f"cue of {g['starts_with']!r}: {q.cue} != {g['cue']}")
     keys = [_norm(g["starts_with"])[:40] for g in gold["quotes"]]
     problems += [
-        f"false positive: {q.quote_text[:60]}"
-        for q in quotes
-        if not any(k in _norm(q.quote_text) for k in keys)
+        f"false positive: {q.quote_text[:60]}" for q in quotes if not any(k in _norm(q.quote_text) for k in keys)
     ]
     for person, wanted in gold["speaker_titles"].items():
-        have = {
-            _norm(q.speaker_title)
-            for q in quotes
-            if q.speaker_title and _norm(q.speaker_name) == _norm(person)
-        }
+        have = {_norm(q.speaker_title) for q in quotes if q.speaker_title and _norm(q.speaker_name) == _norm(person)}
         for w in wanted:
             if not any(_norm(w) in h or (h in _norm(w) and len(h) > 15) for h in have):
                 problems.append(f"title of {person}: {w!r} not in {sorted(have)}")
@@ -508,18 +494,14 @@ def _bbc_body(shared: Path, rel: str) -> str:
         ("business/122.txt", "SEC", "indirect", "say"),
     ],
 )
-def test_bbc_known_speakers(
-    nlp: Language, shared_dir: Path, rel: str, speaker: str, quote_type: str, cue: str
-) -> None:
+def test_bbc_known_speakers(nlp: Language, shared_dir: Path, rel: str, speaker: str, quote_type: str, cue: str) -> None:
     quotes = quotes_of(nlp, _bbc_body(shared_dir, rel))
     assert any((q.speaker_name, q.quote_type, q.cue) == (speaker, quote_type, cue) for q in quotes), [
         (q.speaker_name, q.quote_type, q.cue) for q in quotes
     ]
 
 
-@pytest.mark.parametrize(
-    "rel", ["politics/162.txt", "sport/254.txt", "entertainment/253.txt", "tech/188.txt"]
-)
+@pytest.mark.parametrize("rel", ["politics/162.txt", "sport/254.txt", "entertainment/253.txt", "tech/188.txt"])
 def test_bbc_quotes_stay_in_bounds(nlp: Language, shared_dir: Path, rel: str) -> None:
     """Offsets valid, confidence in range, and no quote runs across more than a few paragraphs."""
     body = _bbc_body(shared_dir, rel)
