@@ -1,16 +1,22 @@
-"""A self-contained HTML report drawn from the marts: inline SVG charts, no script, no network.
+"""A self-contained HTML report drawn from the marts, its charts drawn by plotly.
 
 `write_report(con, out_dir)` writes `out_dir/index.html`: top entities, mentions per week,
 top speakers with their titles, figures by subject, the latest quotes and figures (each
 linking to its article's URL, or to the article list at the end of the page) and that list.
 The connection may be read-only; the models must have been built (`news-pipeline models`).
+
+The page works offline: plotly.js is inlined once, every figure is a `<div>` plus a call to
+`Plotly.newPlot` with its data JSON-encoded by plotly (which escapes `<`, `>` and `/`), and no
+element loads anything from the network. Article text is hostile: everything interpolated into
+the HTML goes through `html.escape`, and every string handed to plotly is escaped too, because
+plotly reads a subset of HTML (`<br>`, `<a href>`, ...) in its labels and decodes entities back.
 """
 
 from __future__ import annotations
 
 import html
-import math
 import os
+import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
 
 REQUIRED = (
     "article_overview",
@@ -31,8 +39,16 @@ REQUIRED = (
 
 PALETTE = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#eeca3b", "#9d755d")
 TYPE_COLOURS = {"PERSON": PALETTE[0], "ORG": PALETTE[1], "GPE": PALETTE[2], "LOC": PALETTE[3]}
-UNDATED_COLOUR = "#bab0ac"
-WEEKLY_SERIES = (("dated articles", PALETTE[0]), ("undated (ingested)", UNDATED_COLOUR))
+OTHER_COLOUR = PALETTE[5]
+REST_COLOUR = "#bab0ac"
+TREND_SERIES = 5  # entities drawn on their own in "mentions over time"; the rest are summed
+UNDATED = "undated"
+REST = "all other entities"
+PLOT_CONFIG: dict[str, Any] = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+}
 
 # The report's queries: short reads of the marts, kept together here.
 SUMMARY_SQL = """
@@ -47,21 +63,21 @@ select
 from article_overview
 """
 TOP_ENTITIES_SQL = """
-select canonical_name, entity_type, sum(mentions) as mentions, sum(articles) as article_days
+select entity_id, canonical_name, entity_type, sum(mentions) as mentions, sum(articles) as article_days
 from entity_mentions_daily
 group by all
-order by mentions desc, canonical_name
+order by mentions desc, canonical_name, entity_id
 limit ?
 """
+# Mentions per week of publication and entity; undated articles (date_source = 'ingested')
+# get week_start = null so they are drawn apart instead of in the week they were ingested.
 WEEKLY_SQL = """
-select cast(date_trunc('week', day) as date) as week_start, sum(mentions) as mentions
+select
+    case when date_source = 'published' then cast(date_trunc('week', day) as date) end as week_start,
+    entity_id,
+    sum(mentions) as mentions
 from entity_mentions_daily
-where date_source = 'published'
 group by all
-order by week_start
-"""
-UNDATED_SQL = """
-select coalesce(sum(mentions), 0) as mentions from entity_mentions_daily where date_source = 'ingested'
 """
 TOP_SPEAKERS_SQL = """
 select speaker, speaker_title, organisation, quote_count, article_count
@@ -71,12 +87,15 @@ order by quote_count desc, article_count desc, speaker
 limit ?
 """
 FIGURES_BY_SUBJECT_SQL = """
-select coalesce(subject_entity, subject, 'unspecified') as subject, count(*) as figures
+select coalesce(subject_entity, subject) as subject, count(*) as figures
 from metric_facts
-where not is_restatement
+where not is_restatement and coalesce(subject_entity, subject) is not null
 group by all
 order by figures desc, subject
 limit ?
+"""
+NO_SUBJECT_SQL = """
+select count(*) as figures from metric_facts where not is_restatement and coalesce(subject_entity, subject) is null
 """
 RECENT_QUOTES_SQL = """
 select
@@ -111,10 +130,23 @@ class ReportError(RuntimeError):
 
 @dataclass(frozen=True)
 class Bar:
+    """One horizontal bar: `note` (e.g. a speaker's title) is a second, smaller line under the label;
+    bars of the same `group` share a colour and a legend entry."""
+
     label: str
     value: float
     colour: str = PALETTE[0]
     note: str | None = None
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A figure and the id of its `<div>`; `figure` is None when there is nothing to draw."""
+
+    div_id: str
+    title: str
+    figure: go.Figure | None
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
@@ -131,6 +163,16 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _label(value: object, limit: int | None = None) -> str:
+    """Text for plotly: shortened, then escaped so plotly shows it as written (it decodes the
+    entities back and would otherwise read tags like `<br>` or `<a href>`); `$` is escaped too,
+    because plotly hands `$...$` to MathJax."""
+    text = "" if value is None else str(value)
+    if limit is not None:
+        text = _short(text, limit)
+    return _e(text).replace("$", "&#36;")
+
+
 def _number(value: float) -> str:
     if value != value:  # NaN
         return "n/a"
@@ -140,100 +182,178 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4g}"
 
 
-# --- charts (inline SVG) -------------------------------------------------------------------
+# --- charts (plotly figures) ---------------------------------------------------------------
 
 
-def _empty_chart(title: str, width: int) -> str:
-    return (
-        f'<svg class="chart" role="img" width="{width}" height="60" viewBox="0 0 {width} 60">'
-        f"<title>{_e(title)}</title>"
-        f'<text x="8" y="34" class="muted">No data yet.</text></svg>'
+def _layout(fig: go.Figure, title: str, height: int, *, legend: bool) -> None:
+    fig.update_layout(
+        title={"text": _label(title), "x": 0, "xanchor": "left", "font": {"size": 15}},
+        template="simple_white",
+        height=height,
+        margin={"l": 10, "r": 40, "t": 70 if legend else 40, "b": 40},
+        font={"family": "system-ui, sans-serif", "size": 12, "color": "#222"},
+        showlegend=legend,
+        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "title": {"text": ""}},
+        hoverlabel={"align": "left"},
     )
 
 
-def bar_chart(title: str, bars: Sequence[Bar], *, width: int = 720, label_width: int = 300) -> str:
-    """Horizontal bars in the order given; a bar's note (e.g. a title) is a second, muted line."""
+_GROUP_ORDER = {name: i for i, name in enumerate([*TYPE_COLOURS, "other"])}
+
+
+def _count_ticks(peak: float) -> dict[str, Any]:
+    """Whole-number ticks on a count axis (plotly would put ticks at 0.5 under a peak of 2)."""
+    return {"tick0": 0, "dtick": 1} if peak <= 8 else {}
+
+
+def bar_figure(title: str, bars: Sequence[Bar], *, value_name: str) -> go.Figure | None:
+    """Horizontal bars, top to bottom in the order given; None when there are none.
+
+    Bars are placed on positions `0..n-1` with the labels as tick text, so two bars with the same
+    label (e.g. `China` as GPE and as ORG) stay two bars."""
     if not bars:
-        return _empty_chart(title, width)
-    row = 36 if any(b.note for b in bars) else 24
-    top = 8
-    height = top * 2 + row * len(bars)
-    plot = width - label_width - 70
-    peak = max(b.value for b in bars) or 1.0
-    parts = [
-        f'<svg class="chart" role="img" width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
-        f"<title>{_e(title)}</title>",
+        return None
+    keys = [str(i) for i in range(len(bars))]
+    ticks = [
+        _label(b.label, 40)
+        + (f'<br><span style="font-size:10px;color:#777">{_label(b.note, 48)}</span>' if b.note else "")
+        for b in bars
     ]
+    fig = go.Figure()
+    groups: dict[str | None, list[int]] = {}
     for i, bar in enumerate(bars):
-        y = top + i * row
-        length = max(1.0, plot * bar.value / peak)
-        full = bar.label if bar.note is None else f"{bar.label}, {bar.note}"
-        parts.append(
-            f'<text x="{label_width - 8}" y="{y + 15}" text-anchor="end" class="label">'
-            f"<title>{_e(full)}</title>{_e(_short(bar.label, 40))}</text>"
-        )
-        if bar.note:
-            parts.append(
-                f'<text x="{label_width - 8}" y="{y + 29}" text-anchor="end" class="note">'
-                f"<title>{_e(full)}</title>{_e(_short(bar.note, 44))}</text>"
+        groups.setdefault(bar.group, []).append(i)
+    for group, members in sorted(groups.items(), key=lambda g: _GROUP_ORDER.get(g[0] or "", len(_GROUP_ORDER))):
+        fig.add_trace(
+            go.Bar(
+                orientation="h",
+                name=_label(group or value_name),
+                x=[bars[i].value for i in members],
+                y=[keys[i] for i in members],
+                marker={"color": [bars[i].colour for i in members]},
+                text=[_number(bars[i].value) for i in members],
+                textposition="outside",
+                cliponaxis=False,
+                hovertext=[
+                    _label(bars[i].label) + (f"<br>{_label(bars[i].note)}" if bars[i].note else "") for i in members
+                ],
+                hovertemplate=f"%{{hovertext}}<br>{_label(value_name)}: %{{x:,}}<extra></extra>",
             )
-        parts.append(
-            f'<rect class="bar" x="{label_width}" y="{y + 3}" width="{length:.1f}" height="{row - 8}" '
-            f'fill="{bar.colour}"><title>{_e(full)}: {_number(bar.value)}</title></rect>'
-            f'<text x="{label_width + length + 6:.1f}" y="{y + 15}" class="value">{_number(bar.value)}</text>'
         )
-    parts.append("</svg>")
-    return "".join(parts)
+    row = 40 if any(b.note for b in bars) else 26
+    legend = any(b.group for b in bars)
+    _layout(fig, title, 90 + (30 if legend else 0) + row * len(bars), legend=legend)
+    fig.update_layout(barmode="overlay", bargap=0.25)
+    fig.update_yaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=keys,
+        autorange="reversed",
+        tickmode="array",
+        tickvals=keys,
+        ticktext=ticks,
+        automargin=True,
+        ticks="",
+    )
+    fig.update_xaxes(
+        title={"text": _label(value_name)},
+        rangemode="tozero",
+        showgrid=True,
+        automargin=True,
+        **_count_ticks(max(b.value for b in bars)),
+    )
+    return fig
 
 
-def stacked_columns(
+def weekly_figure(
     title: str,
-    columns: Sequence[tuple[str, Sequence[float]]],
-    series: Sequence[tuple[str, str]],
+    columns: Sequence[str],
+    series: Sequence[tuple[str, str, Sequence[float]]],
     *,
-    width: int = 720,
-    height: int = 240,
-) -> str:
-    """Vertical columns over time, each stacked from `series` ((name, colour), ...), with a legend."""
-    if not columns:
-        return _empty_chart(title, width)
-    left, bottom, top = 44, 40, 28
-    plot_w, plot_h = width - left - 10, height - bottom - top
-    peak = max(sum(values) for _, values in columns) or 1.0
-    step = min(plot_w / len(columns), 60.0)
-    every = max(1, math.ceil(72 / step))  # room for one date label
-    parts = [
-        f'<svg class="chart" role="img" width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
-        f"<title>{_e(title)}</title>",
-        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 10}" y2="{top + plot_h}" class="axis"/>',
-        f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" class="value">{_number(peak)}</text>',
-        f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" class="value">0</text>',
-    ]
-    for i, (name, colour) in enumerate(series):
-        key_x = left + i * 150
-        parts.append(
-            f'<rect x="{key_x}" y="6" width="12" height="12" fill="{colour}"/>'
-            f'<text x="{key_x + 16}" y="16" class="label">{_e(name)}</text>'
+    hidden: Sequence[str] = (),
+) -> go.Figure | None:
+    """Stacked columns, one per label in `columns` (drawn as categories, in order), from
+    `series` ((name, colour, values per column), ...); None when there is nothing to draw.
+    Series named in `hidden` start hidden: a click on their legend entry draws them."""
+    if not columns or not any(v for name, _, values in series if name not in hidden for v in values):
+        return None
+    fig = go.Figure()
+    for name, colour, values in series:
+        fig.add_trace(
+            go.Bar(
+                name=_label(name, 40),
+                x=list(columns),
+                y=list(values),
+                marker={"color": colour},
+                visible="legendonly" if name in hidden else True,
+                hovertemplate=f"{_label(name)}<br>%{{x}}: %{{y:,}} mentions<extra></extra>",
+            )
         )
-    for i, (label, values) in enumerate(columns):
-        x = left + i * step + step * 0.1
-        y = float(top + plot_h)
-        for (name, colour), value in zip(series, values, strict=True):
-            if value <= 0:
-                continue
-            h = plot_h * value / peak
-            y -= h
-            parts.append(
-                f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{step * 0.8:.1f}" height="{h:.1f}" '
-                f'fill="{colour}"><title>{_e(label)} · {_e(name)}: {_number(value)}</title></rect>'
-            )
-        if i % every == 0:
-            parts.append(
-                f'<text x="{x + step * 0.4:.1f}" y="{top + plot_h + 16}" text-anchor="middle" '
-                f'class="value">{_e(label)}</text>'
-            )
-    parts.append("</svg>")
-    return "".join(parts)
+    _layout(fig, title, 380, legend=True)
+    fig.update_layout(barmode="stack", bargap=0.2, legend={"traceorder": "normal"})
+    fig.update_xaxes(
+        type="category", categoryorder="array", categoryarray=list(columns), tickangle=-45, automargin=True
+    )
+    peak = max(sum(values[i] for name, _, values in series if name not in hidden) for i in range(len(columns)))
+    fig.update_yaxes(
+        title={"text": "mentions"}, rangemode="tozero", showgrid=True, automargin=True, **_count_ticks(peak)
+    )
+    return fig
+
+
+def _weeks(dated: Sequence[date], weeks: int) -> list[date]:
+    """The last `weeks` weeks up to the latest dated one, every week (gaps included)."""
+    if not dated:
+        return []
+    last = max(dated)
+    week = max(min(dated), last - timedelta(weeks=weeks - 1))
+    out = []
+    while week <= last:
+        out.append(week)
+        week += timedelta(weeks=1)
+    return out
+
+
+def _trend_series(
+    rows: Sequence[dict[str, Any]], top: Sequence[dict[str, Any]], weeks: int
+) -> tuple[list[str], list[tuple[str, str, list[float]]]]:
+    """Columns (ISO week starts, then `undated`) and one series per leading entity plus the rest."""
+    shown = _weeks([r["week_start"] for r in rows if r["week_start"] is not None], weeks)
+    labels = [w.isoformat() for w in shown]
+    if any(r["week_start"] is None for r in rows):
+        labels.append(UNDATED)
+    index = {label: i for i, label in enumerate(labels)}
+    leaders = {str(r["entity_id"]): str(r["canonical_name"]) for r in top[:TREND_SERIES]}
+    names = list(leaders)
+    values = {key: [0.0] * len(labels) for key in [*names, ""]}
+    for r in rows:
+        label = UNDATED if r["week_start"] is None else r["week_start"].isoformat()
+        if label in index:
+            values[str(r["entity_id"]) if r["entity_id"] in leaders else ""][index[label]] += float(r["mentions"])
+    series = [(leaders[key], PALETTE[i % len(PALETTE)], values[key]) for i, key in enumerate(names)]
+    if any(values[""]):
+        series.append((REST, REST_COLOUR, values[""]))
+    return labels, series
+
+
+def _chart_html(chart: Chart) -> str:
+    if chart.figure is None:
+        return f'<p class="muted empty-chart" id="{_e(chart.div_id)}">No data yet.</p>'
+    return str(
+        chart.figure.to_html(
+            full_html=False,
+            include_plotlyjs=False,
+            include_mathjax=False,
+            div_id=chart.div_id,
+            config=PLOT_CONFIG,
+            default_width="100%",
+        )
+    )
+
+
+def _inline_script(code: str) -> str:
+    """`code` in a `<script>` element; a `</script` inside it would end the element early."""
+    return "<script>" + re.sub(r"</(script)", r"<\\/\1", code, flags=re.IGNORECASE) + "</script>"
 
 
 # --- page ----------------------------------------------------------------------------------
@@ -271,39 +391,18 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], empty: str) ->
 
 
 STYLE = """
-body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 980px; color: #222; }
+body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; }
 body { padding: 0 1rem; }
 h1 { margin-bottom: .2rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid #ddd; }
 .muted { color: #777; } .summary span { margin-right: 1.4rem; }
-.chart .label { font-size: 12px; fill: #333; } .chart .value { font-size: 11px; fill: #555; }
-.chart .muted { fill: #777; } .chart .note { font-size: 11px; fill: #777; } .chart .axis { stroke: #999; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { text-align: left; vertical-align: top; padding: .3rem .5rem; border-bottom: 1px solid #eee; }
 blockquote { margin: 0; }
 """
 
 
-def _weekly_columns(
-    dated: dict[date, float], undated: float, weeks: int
-) -> list[tuple[str, tuple[float, float]]]:
-    """The last `weeks` weeks up to the latest dated one, gaps as zero; undated mentions last, apart."""
-    columns: list[tuple[str, tuple[float, float]]] = []
-    if dated:
-        last = max(dated)
-        start = max(min(dated), last - timedelta(weeks=weeks - 1))
-        week = start
-        while week <= last:
-            columns.append((week.isoformat(), (dated.get(week, 0.0), 0.0)))
-            week += timedelta(weeks=1)
-    if undated:
-        columns.append(("undated", (0.0, undated)))
-    return columns
-
-
 def _check_models(con: duckdb.DuckDBPyConnection) -> None:
-    rows = con.execute(
-        "select table_name from information_schema.tables where table_schema = 'main'"
-    ).fetchall()
+    rows = con.execute("select table_name from information_schema.tables where table_schema = 'main'").fetchall()
     missing = sorted(set(REQUIRED) - {str(r[0]) for r in rows})
     if missing:
         raise ReportError(
@@ -312,24 +411,22 @@ def _check_models(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
-def render_report(con: duckdb.DuckDBPyConnection, *, top: int = 15, recent: int = 20, weeks: int = 26) -> str:
-    """The report's HTML as a string (see `write_report`)."""
-    _check_models(con)
-    summary = _rows(con, SUMMARY_SQL)[0]
-
+def report_charts(
+    con: duckdb.DuckDBPyConnection, *, top: int = 15, weeks: int = 26
+) -> tuple[Chart, Chart, Chart, Chart]:
+    """The four figures of the report, from the marts: top entities, mentions over time,
+    top speakers and figures by subject."""
+    top_entities = _rows(con, TOP_ENTITIES_SQL, [top])
     entities = [
         Bar(
             str(r["canonical_name"]),
             float(r["mentions"]),
-            TYPE_COLOURS.get(str(r["entity_type"]), PALETTE[5]),
+            TYPE_COLOURS.get(str(r["entity_type"]).upper(), OTHER_COLOUR),
+            group=str(r["entity_type"]).upper() if str(r["entity_type"]).upper() in TYPE_COLOURS else "other",
         )
-        for r in _rows(con, TOP_ENTITIES_SQL, [top])
+        for r in top_entities
     ]
-    columns = _weekly_columns(
-        {r["week_start"]: float(r["mentions"]) for r in _rows(con, WEEKLY_SQL)},
-        float(_rows(con, UNDATED_SQL)[0]["mentions"]),
-        weeks,
-    )
+    columns, series = _trend_series(_rows(con, WEEKLY_SQL), top_entities, weeks)
     speakers = [
         Bar(
             str(r["speaker"]),
@@ -340,9 +437,39 @@ def render_report(con: duckdb.DuckDBPyConnection, *, top: int = 15, recent: int 
         for r in _rows(con, TOP_SPEAKERS_SQL, [top])
     ]
     subjects = [
-        Bar(str(r["subject"]), float(r["figures"]), PALETTE[2])
-        for r in _rows(con, FIGURES_BY_SUBJECT_SQL, [top])
+        Bar(str(r["subject"]), float(r["figures"]), PALETTE[2]) for r in _rows(con, FIGURES_BY_SUBJECT_SQL, [top])
     ]
+    return (
+        Chart(
+            "chart-top-entities",
+            "Top entities",
+            bar_figure("Top entities by mentions", entities, value_name="mentions"),
+        ),
+        Chart(
+            "chart-mentions-over-time",
+            "Mentions over time",
+            weekly_figure("Mentions per week", columns, series, hidden=[REST]),
+        ),
+        Chart(
+            "chart-top-speakers",
+            "Top speakers",
+            bar_figure("Top speakers by quotes", speakers, value_name="quotes"),
+        ),
+        Chart(
+            "chart-figures-by-subject",
+            "Figures by subject",
+            bar_figure("Figures by subject", subjects, value_name="figures"),
+        ),
+    )
+
+
+def render_report(con: duckdb.DuckDBPyConnection, *, top: int = 15, recent: int = 20, weeks: int = 26) -> str:
+    """The report's HTML as a string (see `write_report`)."""
+    _check_models(con)
+    summary = _rows(con, SUMMARY_SQL)[0]
+    no_subject = int(_rows(con, NO_SUBJECT_SQL)[0]["figures"])
+    entities_chart, weekly_chart, speakers_chart, subjects_chart = report_charts(con, top=top, weeks=weeks)
+    drawn = any(c.figure is not None for c in (entities_chart, weekly_chart, speakers_chart, subjects_chart))
 
     quotes = [
         [
@@ -369,7 +496,11 @@ def render_report(con: duckdb.DuckDBPyConnection, *, top: int = 15, recent: int 
     articles = [
         [
             f'<span id="{_anchor(r["article_id"])}">{_day(r["article_date"], r["date_source"])}</span>',
-            (f'<a href="{_e(r["url"])}" rel="noopener">{_e(r["title"])}</a>' if r["url"] else _e(r["title"]))
+            (
+                f'<a href="{_e(r["url"])}" rel="noopener">{_e(r["title"])}</a>'
+                if r["url"] and str(r["url"]).lower().startswith(("http://", "https://"))
+                else _e(r["title"])
+            )
             + f'<br><span class="muted">{_e(r["source"])}</span>',
             _e(r["entity_count"]),
             _e(r["quote_count"]),
@@ -378,12 +509,10 @@ def render_report(con: duckdb.DuckDBPyConnection, *, top: int = 15, recent: int 
         for r in _rows(con, ARTICLES_SQL)
     ]
 
-    span = (
-        f"{summary['first_day']} to {summary['last_day']}"
-        if summary["first_day"] is not None
-        else "no articles"
-    )
+    span = f"{summary['first_day']} to {summary['last_day']}" if summary["first_day"] is not None else "no articles"
     generated = datetime.now().strftime("%Y-%m-%d %H:%M")
+    # plotly.js once, before the figures that call it; nothing when there is nothing to draw
+    plotly_js = _inline_script(get_plotlyjs()) if drawn else ""
     return f"""<!doctype html>
 <html lang="en">
 <head>
@@ -391,35 +520,36 @@ def render_report(con: duckdb.DuckDBPyConnection, *, top: int = 15, recent: int 
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>News pipeline report</title>
 <style>{STYLE}</style>
+{plotly_js}
 </head>
 <body>
 <h1>News pipeline report</h1>
 <p class="muted">Generated {generated}; articles from {_e(span)}.</p>
 <p class="summary">
-<span><b>{summary["articles"]}</b> articles ({summary["undated_articles"]} undated)</span>
-<span><b>{summary["mentions"]}</b> entity mentions</span>
-<span><b>{summary["quotes"]}</b> quotes</span>
-<span><b>{summary["figures"]}</b> figures</span>
+<span><b>{_e(summary["articles"])}</b> articles ({_e(summary["undated_articles"])} undated)</span>
+<span><b>{_e(summary["mentions"])}</b> entity mentions</span>
+<span><b>{_e(summary["quotes"])}</b> quotes</span>
+<span><b>{_e(summary["figures"])}</b> figures</span>
 </p>
 
 <h2 id="top-entities">Top entities</h2>
-<p class="muted">Mentions across all articles, coloured by type:
-{" ".join(f'<span style="color:{c}">■</span> {t}' for t, c in TYPE_COLOURS.items())}
-<span style="color:{PALETTE[5]}">■</span> other.</p>
-{bar_chart("Top entities by mentions", entities)}
+<p class="muted">Mentions across all articles, coloured by entity type.</p>
+{_chart_html(entities_chart)}
 
 <h2 id="mentions-over-time">Mentions over time</h2>
-<p class="muted">Entity mentions per week of publication (weeks start on Monday, last {weeks} weeks
-with dated articles). Mentions in articles without a publication date are shown apart, at the end.</p>
-{stacked_columns("Mentions per week", columns, WEEKLY_SERIES)}
+<p class="muted">Entity mentions per week of publication (weeks start on Monday, last {_e(weeks)} weeks
+with dated articles), for the {TREND_SERIES} most mentioned entities (click "{REST}" in the legend to add
+the rest). Mentions in articles without a publication date are shown apart, in the last column.</p>
+{_chart_html(weekly_chart)}
 
 <h2 id="top-speakers">Top speakers</h2>
 <p class="muted">Quotes per resolved speaker, with the title and organisation given most often.</p>
-{bar_chart("Top speakers by quotes", speakers)}
+{_chart_html(speakers_chart)}
 
 <h2 id="figures-by-subject">Figures by subject</h2>
-<p class="muted">Reported figures per subject (conversions of the same figure counted once).</p>
-{bar_chart("Figures by subject", subjects)}
+<p class="muted">Reported figures per subject (conversions of the same figure counted once;
+{_e(f"{no_subject:,}")} figures without a subject are left out).</p>
+{_chart_html(subjects_chart)}
 
 <h2 id="recent-quotes">Latest quotes</h2>
 {_table(["Date", "Speaker", "Quote", "Article"], quotes, "No quotes yet.")}
