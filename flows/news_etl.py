@@ -3,20 +3,33 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 
+from flows.progress import RunProgress, run_progress
 from pipeline import steps
 from pipeline.ingest import iter_local, split_sources, url_list_entries
-from pipeline.ingest.http import FetchError, Fetched, fetch, fetch_error_reject, fetched_items
-from pipeline.records import Article, Reject
+from pipeline.ingest.http import Fetched, FetchError, fetch, fetch_error_reject, fetched_items
+from pipeline.nlp.extract import extract_batch
+from pipeline.records import Article, ArticleExtraction, Reject
 from pipeline.settings import Settings
 from pipeline.warehouse.lock import warehouse_lock
+
+# No task here is cached (cache_policy=NO_CACHE everywhere): every step reads or writes state that
+# lives outside its inputs (the sources on disk or the web, the warehouse, the run's landing files),
+# so a cache keyed on the inputs would replay a stale result. Incremental work is decided by the
+# warehouse itself (content hashes, extractor version), which is the only safe "cache" here.
+
+# A fetch is bounded by the HTTP client's own timeouts and size cap; this is the backstop for a
+# server that trickles bytes forever. Retries: only what a retry can fix (see `_retry_network`).
+FETCH_TIMEOUT_S = 300
 
 
 def _retry_network(task: Any, task_run: Any, state: Any) -> bool:
@@ -30,14 +43,25 @@ def _retry_network(task: Any, task_run: Any, state: Any) -> bool:
     return False
 
 
-@task(retries=3, retry_delay_seconds=[1, 4, 10], retry_condition_fn=_retry_network, cache_policy=NO_CACHE)
+@task(
+    retries=3,
+    retry_delay_seconds=[1, 4, 10],
+    retry_condition_fn=_retry_network,
+    timeout_seconds=FETCH_TIMEOUT_S,
+    cache_policy=NO_CACHE,
+)
 def fetch_url(url: str, settings: Settings) -> Fetched:
-    """Fetch one URL (network I/O: the only step with retries)."""
+    """Fetch one URL (network I/O: the only step with retries and a timeout)."""
     return fetch(url, settings)
 
 
 @task(cache_policy=NO_CACHE)
-def ingest(ctx: steps.RunContext, paths: list[str], fetched: list[Fetched | Reject]) -> steps.IngestStats:
+def ingest(
+    ctx: steps.RunContext,
+    paths: list[str],
+    fetched: list[Fetched | Reject],
+    progress: steps.Progress | None = None,
+) -> steps.IngestStats:
     """Read every source, skip what is unchanged, land the rest."""
     t0 = time.perf_counter()
 
@@ -49,21 +73,93 @@ def ingest(ctx: steps.RunContext, paths: list[str], fetched: list[Fetched | Reje
             else:
                 yield from fetched_items(f, ctx.settings)
 
-    stats = steps.ingest(ctx, items())
+    stats = steps.ingest(ctx, items(), progress=progress)
     get_run_logger().info(
         "ingest: %d articles seen, %d new, %d updated, %d skipped, %d duplicates, %d rejected in %.1fs",
-        stats.seen, stats.new, stats.updated, stats.skipped, stats.duplicates, stats.rejected,
+        stats.seen,
+        stats.new,
+        stats.updated,
+        stats.skipped,
+        stats.duplicates,
+        stats.rejected,
         time.perf_counter() - t0,
     )
     return stats
 
 
+def _log_extract(stats: steps.ExtractStats, where: str) -> None:
+    get_run_logger().info(
+        "extract (%s): %d articles, rows %s in %.1fs", where, stats.articles, stats.rows, stats.seconds
+    )
+
+
 @task(cache_policy=NO_CACHE)
-def extract(ctx: steps.RunContext) -> steps.ExtractStats:
+def extract(ctx: steps.RunContext, progress: steps.Progress | None = None) -> steps.ExtractStats:
     """spaCy over the landed articles, in batches; land entities, mentions, quotes, metrics."""
-    stats = steps.extract(ctx)
-    get_run_logger().info("extract: %d articles, rows %s in %.1fs", stats.articles, stats.rows, stats.seconds)
+    stats = steps.extract(ctx, progress=progress)
+    _log_extract(stats, f"{ctx.settings.n_process} process(es)")
     return stats
+
+
+# ------------------------------------------------------------------------ extraction on Dask
+
+
+@task(cache_policy=NO_CACHE)
+def extract_batch_task(articles: list[Article], model: str, batch_size: int) -> list[ArticleExtraction]:
+    """One batch through spaCy on a Dask worker; only records come back, never Docs."""
+    return extract_batch(articles, model, batch_size)
+
+
+def dask_task_runner(settings: Settings) -> Any:
+    """A DaskTaskRunner on `NEWS_DASK_ADDRESS`, else on a LocalCluster of `n_process` processes."""
+    from prefect_dask import DaskTaskRunner
+
+    if settings.dask_address:
+        return DaskTaskRunner(address=settings.dask_address)
+    return DaskTaskRunner(
+        cluster_class="distributed.LocalCluster",
+        cluster_kwargs={
+            "n_workers": settings.n_process,
+            "threads_per_worker": 1,
+            "processes": True,
+            "host": "127.0.0.1",
+            "dashboard_address": ":0",  # a free port, logged by the runner
+        },
+    )
+
+
+def _submit_in_order(batches: Iterable[list[Article]], s: Settings) -> Iterator[steps.Extracted]:
+    """Batches to the flow's task runner, a bounded window in flight, results back in batch order."""
+    window: deque[tuple[list[Article], PrefectFuture[list[ArticleExtraction]]]] = deque()
+    in_flight = 2 * max(s.n_process, 2)
+    for b in batches:
+        window.append((b, extract_batch_task.submit(b, s.spacy_model, s.batch_size)))
+        if len(window) >= in_flight:
+            done, fut = window.popleft()
+            yield done, fut.result()
+    while window:
+        done, fut = window.popleft()
+        yield done, fut.result()
+
+
+@flow(name="extract_on_dask", validate_parameters=False)
+def extract_on_dask(ctx: steps.RunContext, progress: steps.Progress | None = None) -> steps.ExtractStats:
+    """Extraction batches as tasks on a Dask cluster; their records land here, in batch order."""
+    stats = steps.extract(ctx, progress=progress, run_batches=_submit_in_order)
+    _log_extract(stats, "dask")
+    return stats
+
+
+def _extract(ctx: steps.RunContext, bars: RunProgress, total: int) -> steps.ExtractStats:
+    progress = bars.step("extract", total=total)
+    if ctx.settings.task_runner == "dask" and total:
+        runner = dask_task_runner(ctx.settings)
+        result: steps.ExtractStats = extract_on_dask.with_options(task_runner=runner)(ctx, progress)
+        return result
+    return extract(ctx, progress)
+
+
+# ------------------------------------------------------------------------ load and export
 
 
 @task(cache_policy=NO_CACHE)
@@ -80,20 +176,33 @@ def export(ctx: steps.RunContext) -> dict[str, int]:
     """Core tables and marts to Parquet for BI, each replaced atomically."""
     t0 = time.perf_counter()
     rows = steps.export(ctx.settings)
-    get_run_logger().info("export: %d files in %.1fs", len(rows), time.perf_counter() - t0)
+    get_run_logger().info("export: %d files, %d rows in %.1fs", len(rows), sum(rows.values()), time.perf_counter() - t0)
     return rows
 
 
 def _fetch_all(urls: list[str], settings: Settings) -> list[Fetched | Reject]:
+    if not urls:
+        return []
+    t0 = time.perf_counter()
     futures = [(u, fetch_url.submit(u, settings)) for u in urls]
     out: list[Fetched | Reject] = []
     for url, fut in futures:
-        state = fut.wait() or fut.state
+        fut.wait()
         try:
             out.append(fut.result())
         except FetchError as e:
             out.append(fetch_error_reject(url, e))
-        del state
+        except TimeoutError:  # the backstop timeout (not retried: the next run tries again)
+            timed_out = FetchError("timeout", f"no complete response within {FETCH_TIMEOUT_S}s", retryable=True)
+            out.append(fetch_error_reject(url, timed_out))
+    failed = sum(isinstance(f, Reject) for f in out)
+    get_run_logger().info(
+        "fetch: %d URLs, %d fetched, %d failed in %.1fs",
+        len(urls),
+        len(urls) - failed,
+        failed,
+        time.perf_counter() - t0,
+    )
     return out
 
 
@@ -103,6 +212,7 @@ def news_etl(
     warehouse_dir: str | None = None,
     no_wait: bool = False,
     settings_overrides: dict[str, Any] | None = None,
+    show_progress: bool = False,
 ) -> steps.RunSummary:
     """Sources -> ingest -> extract -> land -> load (DuckDB) -> models -> exports."""
     overrides = dict(settings_overrides or {})
@@ -110,24 +220,28 @@ def news_etl(
         overrides["warehouse_dir"] = Path(warehouse_dir)
     settings = Settings(**overrides)
     logger = get_run_logger()
-    with warehouse_lock(settings.warehouse_dir, wait=not no_wait, timeout=settings.lock_timeout, on_wait=logger.warning):
+    with warehouse_lock(
+        settings.warehouse_dir, wait=not no_wait, timeout=settings.lock_timeout, on_wait=logger.warning
+    ):
         ctx = steps.new_run(settings, flow_run_id=str(flow_run.get_id() or ""))
         paths, urls = split_sources(sources)
         urls += url_list_entries(paths, settings)
         stats = steps.IngestStats()
         step = "fetch"
         try:
-            fetched = _fetch_all(urls, settings)
-            step = "ingest"
-            stats = ingest(ctx, paths, fetched)
-            step = "extract"
-            extract(ctx)
+            with run_progress(show_progress) as bars:
+                fetched = _fetch_all(urls, settings)
+                step = "ingest"
+                stats = ingest(ctx, paths, fetched, bars.step("ingest"))
+                step = "extract"
+                _extract(ctx, bars, stats.new + stats.updated)
             step = "load"
             rows = load(ctx, stats)
             step = "export"
-            if steps.changed(stats) or not settings.exports_dir.exists():
+            if steps.changed(stats) or not steps.exports_exist(settings):
                 export(ctx)
         except BaseException as e:
             steps.fail(ctx, stats, step, e)
             raise
+        logger.info("run %s: %s", ctx.run_id, "completed" if steps.changed(stats) else "nothing new")
         return steps.summarize(ctx, stats, rows)

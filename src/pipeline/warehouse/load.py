@@ -6,12 +6,17 @@ re-processed article never doubles and a crash (even kill -9) rolls back to the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import duckdb
 
 from pipeline.schemas import ARTICLE_TABLES, PIPELINE_RUNS, to_table
+
+# A local landing file, or its URL on a filesystem registered with the connection
+# (`con.register_filesystem(fsspec_fs)`: DuckDB then reads s3:// and gs:// through fsspec).
+LandedFile = Path | str
+READ = "read_parquet(?, hive_partitioning = false)"
 
 # Sources that carry exactly one article: when such a file changes, its old article goes.
 SINGLE_ARTICLE_SOURCE_TYPES = ("text", "html")
@@ -19,7 +24,7 @@ SINGLE_ARTICLE_SOURCE_TYPES = ("text", "html")
 
 def load_run(
     con: duckdb.DuckDBPyConnection,
-    files: dict[str, Path],
+    files: Mapping[str, LandedFile],
     run_row: dict[str, object],
     after_load: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> dict[str, int]:
@@ -58,25 +63,22 @@ def load_run(
     return inserted
 
 
-def _replace_articles(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    con.execute(
-        "create or replace temp table _run_articles as select article_id from read_parquet(?, hive_partitioning = false)", [str(path)]
-    )
+def _replace_articles(con: duckdb.DuckDBPyConnection, path: LandedFile) -> None:
+    con.execute(f"create or replace temp table _run_articles as select article_id from {READ}", [str(path)])
     for table in ARTICLE_TABLES:
         con.execute(f'delete from "{table}" where article_id in (select article_id from _run_articles)')
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> int:
+def _insert(con: duckdb.DuckDBPyConnection, table: str, path: LandedFile) -> int:
     row = con.execute(
-        f'insert into "{table}" by name select distinct on ({_key(table)}) * from read_parquet(?, hive_partitioning = false)',
-        [str(path)],
+        f'insert into "{table}" by name select distinct on ({_key(table)}) * from {READ}', [str(path)]
     ).fetchone()
     return int(row[0]) if row else 0
 
 
-def _insert_new(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> int:
+def _insert_new(con: duckdb.DuckDBPyConnection, table: str, path: LandedFile) -> int:
     row = con.execute(
-        f'insert or ignore into "{table}" by name select distinct on ({_key(table)}) * from read_parquet(?, hive_partitioning = false)',
+        f'insert or ignore into "{table}" by name select distinct on ({_key(table)}) * from {READ}',
         [str(path)],
     ).fetchone()
     return int(row[0]) if row else 0
@@ -88,7 +90,7 @@ def _key(table: str) -> str:
     return ", ".join(f'"{c}"' for c in PRIMARY_KEYS[table])
 
 
-def _merge_entities(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+def _merge_entities(con: duckdb.DuckDBPyConnection, path: LandedFile) -> int:
     """New entities are added; a known one keeps its name and gets the earliest first_seen_at."""
     row = con.execute(
         """
@@ -104,9 +106,9 @@ def _merge_entities(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     return int(row[0]) if row else 0
 
 
-def _apply_sources(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+def _apply_sources(con: duckdb.DuckDBPyConnection, path: LandedFile) -> None:
     """A single-article file that now yields another article drops its old one, unless still carried."""
-    con.execute("create or replace temp table _run_sources as select * from read_parquet(?, hive_partitioning = false)", [str(path)])
+    con.execute(f"create or replace temp table _run_sources as select * from {READ}", [str(path)])
     con.execute(
         """
         create or replace temp table _stale as
@@ -115,9 +117,7 @@ def _apply_sources(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         where s.source_type in ('text', 'html') and s.article_id <> n.article_id
         """
     )
-    con.execute(
-        "delete from article_sources where (source, article_id) in (select source, article_id from _stale)"
-    )
+    con.execute("delete from article_sources where (source, article_id) in (select source, article_id from _stale)")
     con.execute(
         "insert or ignore into article_sources by name select distinct on (source, article_id) * from _run_sources"
     )
