@@ -29,9 +29,7 @@ def warehouse(tmp_path: Path) -> Path:
     with duckdb.connect(str(tmp_path / "news.duckdb")) as con:
         for name, schema in TABLES.items():
             con.execute(create_table_sql(name, schema))
-        con.execute(
-            "insert into rejects values ('r1', 'bad.txt', 'empty', 'the file is empty', null, 'run1', now())"
-        )
+        con.execute("insert into rejects values ('r1', 'bad.txt', 'empty', 'the file is empty', null, 'run1', now())")
     return tmp_path
 
 

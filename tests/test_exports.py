@@ -37,9 +37,7 @@ def test_exports_every_table_and_mart(con: duckdb.DuckDBPyConnection, tmp_path: 
         assert pq.read_table(tmp_path / "exports" / f"{name}.parquet").num_rows == rows[name]
 
 
-def test_large_tables_are_partitioned_by_publication_month(
-    con: duckdb.DuckDBPyConnection, tmp_path: Path
-) -> None:
+def test_large_tables_are_partitioned_by_publication_month(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     out = tmp_path / "exports"
     export_all(con, out)
     for name in PARTITIONED_TABLES:
@@ -67,9 +65,7 @@ def test_large_tables_are_partitioned_by_publication_month(
     assert articles == [("a2", True)]
 
 
-def test_export_replaces_the_old_one_and_leaves_no_temp_files(
-    con: duckdb.DuckDBPyConnection, tmp_path: Path
-) -> None:
+def test_export_replaces_the_old_one_and_leaves_no_temp_files(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     out = tmp_path / "exports"
     export_all(con, out)
     first = _all_files(out)

@@ -111,11 +111,7 @@ class DataTestResult:
         if self.path is not None:
             head += f" (declared in {self.path})"
         rows = "".join(f"\n    {_format_row(row)}" for row in self.sample)
-        more = (
-            f"\n    ... and {self.failures - len(self.sample)} more"
-            if self.failures > len(self.sample)
-            else ""
-        )
+        more = f"\n    ... and {self.failures - len(self.sample)} more" if self.failures > len(self.sample) else ""
         return head + rows + more
 
 
@@ -191,9 +187,7 @@ def _references(path: Path, sql: str) -> set[tuple[str, str]]:
 def _existing_relations(con: duckdb.DuckDBPyConnection | None) -> set[str]:
     if con is None:
         return set()
-    rows = con.execute(
-        "select lower(table_name) from information_schema.tables where table_schema = 'main'"
-    ).fetchall()
+    rows = con.execute("select lower(table_name) from information_schema.tables where table_schema = 'main'").fetchall()
     return {r[0] for r in rows}
 
 
@@ -246,9 +240,7 @@ def discover_models(sql_dir: Path, con: duckdb.DuckDBPyConnection | None = None)
                     f"model {name!r} reads {ref!r}, which is neither a model in {sql_dir} nor a core table",
                     path,
                 )
-        models.append(
-            Model(name, layer, path, sql, materialized, tuple(sorted(depends)), tuple(sorted(sources)))
-        )
+        models.append(Model(name, layer, path, sql, materialized, tuple(sorted(depends)), tuple(sorted(sources))))
     return models
 
 
@@ -371,9 +363,7 @@ def _parse_tests(model: str, path: Path, spec: Mapping[str, Any], models: set[st
                 if not isinstance(values, list) or not values:
                     raise DataTestConfigError(f"accepted_values.{col} must be a non-empty list", path)
                 literals = ", ".join(_literal(v, path) for v in values)
-                sql = (
-                    f"select * from {m} where {_quote(col)} is not null and {_quote(col)} not in ({literals})"
-                )
+                sql = f"select * from {m} where {_quote(col)} is not null and {_quote(col)} not in ({literals})"
                 tests.append(DataTest(model, f"accepted_values({col} in [{literals}])", sql, path))
         elif key == "relationships":
             if not isinstance(value, dict):
@@ -452,9 +442,7 @@ def run_data_test(con: duckdb.DuckDBPyConnection, test: DataTest) -> DataTestRes
             names = [d[0] for d in cursor.description or []]
             sample = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
     except duckdb.Error as e:
-        raise DataTestConfigError(
-            f"data test {test.name} on {test.model!r} cannot run: {e}", test.path
-        ) from e
+        raise DataTestConfigError(f"data test {test.name} on {test.model!r} cannot run: {e}", test.path) from e
     return DataTestResult(test.model, test.name, failures, tuple(sample), test.path)
 
 

@@ -89,9 +89,7 @@ def read_file(path: Path, settings: Settings) -> Iterator[Item]:
     yield from parse_payload(data, source, path.suffix.lower(), settings)
 
 
-def parse_payload(
-    data: bytes, source: str, kind: str, settings: Settings, url: str | None = None
-) -> Iterator[Item]:
+def parse_payload(data: bytes, source: str, kind: str, settings: Settings, url: str | None = None) -> Iterator[Item]:
     """Bytes of one input, by kind (a file suffix such as `.txt`, or `html`/`feed`/`jsonl`/`text`)."""
     kind = _kind(kind, data)
     try:

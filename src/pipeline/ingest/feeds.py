@@ -44,9 +44,7 @@ def parse_feed(data: bytes, source: str, settings: Settings) -> Iterator[Article
     entries = parsed.get("entries") or []
     if not entries:
         if parsed.get("bozo"):
-            raise InputError(
-                "bad_xml", f"{source}: malformed feed with no entries: {parsed.get('bozo_exception')}"
-            )
+            raise InputError("bad_xml", f"{source}: malformed feed with no entries: {parsed.get('bozo_exception')}")
         raise InputError("empty", f"{source}: the feed has no entries")
     version = str(parsed.get("version") or "")
     source_type = "atom" if version.startswith("atom") else "rss"
@@ -81,9 +79,7 @@ def check_xml_safety(data: bytes, source: str) -> None:
         m = _FIRST_ELEMENT.search(data)
         prolog = data[: m.start()] if m else data
         if b"<!entity" in prolog.lower():
-            raise InputError(
-                "unsafe_xml", f"{source}: the feed declares XML entities; they are refused"
-            ) from None
+            raise InputError("unsafe_xml", f"{source}: the feed declares XML entities; they are refused") from None
 
 
 def _entry_article(

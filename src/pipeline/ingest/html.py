@@ -167,9 +167,7 @@ def _extract(text: str, source: str, url: str | None) -> Any:
             date_extraction_params=DATE_PARAMS,
         )
     except (ValueError, TypeError, AttributeError, RecursionError, etree.LxmlError) as e:
-        raise InputError(
-            "no_content", f"{source}: the HTML could not be parsed ({type(e).__name__}: {e})"
-        ) from e
+        raise InputError("no_content", f"{source}: the HTML could not be parsed ({type(e).__name__}: {e})") from e
     if doc is None:
         raise InputError(
             "no_content",

@@ -169,18 +169,14 @@ def _fetch_hop(client: httpx.Client, original: str, url: str, settings: Settings
     pinned, extensions = _pin(url, host, ip)
     deadline = time.monotonic() + settings.http_timeout * TOTAL_TIME_FACTOR
     try:
-        request = client.build_request(
-            "GET", pinned, headers={"Host": _host_header(url)}, extensions=extensions
-        )
+        request = client.build_request("GET", pinned, headers={"Host": _host_header(url)}, extensions=extensions)
         response = client.send(request, stream=True)
         try:
             status = response.status_code
             if status in REDIRECT_STATUSES:
                 location: str | None = response.headers.get("location")
                 if not location:
-                    raise FetchError(
-                        "bad_redirect", f"{url}: HTTP {status} without a Location header", retryable=False
-                    )
+                    raise FetchError("bad_redirect", f"{url}: HTTP {status} without a Location header", retryable=False)
                 return urljoin(url, str(location))
             _check_status(url, response)
             content_type = response.headers.get("content-type", "")
@@ -190,9 +186,7 @@ def _fetch_hop(client: httpx.Client, original: str, url: str, settings: Settings
         finally:
             response.close()
     except httpx.TimeoutException as e:
-        raise FetchError(
-            "timeout", f"{url}: no answer within {settings.http_timeout}s", retryable=True
-        ) from e
+        raise FetchError("timeout", f"{url}: no answer within {settings.http_timeout}s", retryable=True) from e
     except httpx.InvalidURL as e:
         raise FetchError("bad_url", f"{url!r} is not a valid URL: {e}", retryable=False) from e
     except httpx.TransportError as e:
@@ -248,9 +242,7 @@ def _check_type(url: str, content_type: str) -> None:
 def _check_length(url: str, response: httpx.Response, cap: int) -> None:
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > cap:
-        raise FetchError(
-            "too_large", _too_large(url, cap, f"declares {int(declared):,} bytes"), retryable=False
-        )
+        raise FetchError("too_large", _too_large(url, cap, f"declares {int(declared):,} bytes"), retryable=False)
 
 
 def _too_large(url: str, cap: int, what: str) -> str:
@@ -263,9 +255,7 @@ def _read_body(url: str, response: httpx.Response, cap: int, deadline: float) ->
     for chunk in response.iter_raw():
         decoder.feed(chunk)
         if time.monotonic() > deadline:
-            raise FetchError(
-                "timeout", f"{url}: the body did not arrive in time (NEWS_HTTP_TIMEOUT)", retryable=True
-            )
+            raise FetchError("timeout", f"{url}: the body did not arrive in time (NEWS_HTTP_TIMEOUT)", retryable=True)
     return decoder.finish()
 
 

@@ -75,9 +75,7 @@ REPORTING_VERBS: frozenset[str] = frozenset(
 WEAK_REPORTING_VERBS: frozenset[str] = frozenset({"believe", "estimate", "forecast", "predict"})
 
 # Verbs whose content can be a to-infinitive: `urged the industry to eliminate barriers`.
-XCOMP_REPORTING_VERBS: frozenset[str] = frozenset(
-    {"advise", "ask", "pledge", "promise", "tell", "urge", "vow", "warn"}
-)
+XCOMP_REPORTING_VERBS: frozenset[str] = frozenset({"advise", "ask", "pledge", "promise", "tell", "urge", "vow", "warn"})
 
 # Verbs whose content can be their object phrase: `highlighted the need to ...`.
 OBJECT_REPORTING_VERBS: frozenset[str] = frozenset(

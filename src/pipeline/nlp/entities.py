@@ -314,9 +314,7 @@ def _join_alternative_names(
         else:
             if i < n and doc[i].text == ",":
                 i += 1
-            cue = next(
-                (c for c in ALIAS_CUES if all(_lower_at(doc, i + k) == w for k, w in enumerate(c))), None
-            )
+            cue = next((c for c in ALIAS_CUES if all(_lower_at(doc, i + k) == w for k, w in enumerate(c))), None)
             if cue is not None:
                 j = end = i + len(cue)
                 while end < n and end - j < 6 and (doc[end].is_title or doc[end].is_upper):
@@ -488,9 +486,7 @@ def _untagged_short_forms(
             continue
         label = resolved[found].entity_type
         end_char = tok.idx + len(tok.text)
-        yield _Mention(
-            tok.i, tok.i + 1, tok.idx, end_char, tok.text, tok.text, entity_key(tok.text), label, found
-        )
+        yield _Mention(tok.i, tok.i + 1, tok.idx, end_char, tok.text, tok.text, entity_key(tok.text), label, found)
 
 
 def _assemble(

@@ -15,8 +15,7 @@ LEADING_DETERMINERS = _words("the a an this that these those its their his her")
 
 # Titles before a person's name: `Mr Gao` is `Gao`, `Sir Alex Ferguson` is `Alex Ferguson`.
 HONORIFICS = _words(
-    "mr mr. mrs mrs. ms ms. miss dr dr. prof prof. professor sir dame lord lady mister madam madame "
-    "monsieur herr"
+    "mr mr. mrs mrs. ms ms. miss dr dr. prof prof. professor sir dame lord lady mister madam madame monsieur herr"
 )
 
 # Edition numbers before an event's name: `the 22nd China International Semiconductor Expo`.
@@ -27,9 +26,7 @@ ORDINAL_WORDS = _words(
 )
 
 # Legal forms dropped from a company's canonical name (kept as an alias): `Microsoft Corp` -> `Microsoft`.
-LEGAL_SUFFIXES = _words(
-    "inc inc. corp corp. corporation ltd ltd. limited plc co co. llc l.l.c. ag gmbh nv n.v."
-)
+LEGAL_SUFFIXES = _words("inc inc. corp corp. corporation ltd ltd. limited plc co co. llc l.l.c. ag gmbh nv n.v.")
 
 # The last word (or two) of an event's name: a name of two or more words ending so is an EVENT,
 # whatever label the model gave it (`China International Semiconductor Expo`, `Australian Open`).

@@ -421,9 +421,7 @@ TIME_NOUNS: frozenset[str] = frozenset(
 )
 
 # `a 3-1 win`: a score, not a count.
-SCORE_NOUNS: frozenset[str] = frozenset(
-    {"win", "victory", "defeat", "draw", "lead", "scoreline", "thrashing"}
-)
+SCORE_NOUNS: frozenset[str] = frozenset({"win", "victory", "defeat", "draw", "lead", "scoreline", "thrashing"})
 
 # Words after which a number is a label (`Article 5`, `No. 10`, `page 3`), not a figure.
 LABEL_NOUNS: frozenset[str] = frozenset(

@@ -295,11 +295,7 @@ def _word_number(doc: Doc, j: int, limit: int) -> _Number | None:
     else:
         return None
     k = j + 1
-    if (
-        low in W.TENS_WORDS
-        and _low(doc, k, limit) in _RANGE_DASHES
-        and _low(doc, k + 1, limit) in W.UNIT_WORDS
-    ):
+    if low in W.TENS_WORDS and _low(doc, k, limit) in _RANGE_DASHES and _low(doc, k + 1, limit) in W.UNIT_WORDS:
         value += W.UNIT_WORDS[_low(doc, k + 1, limit)]
         k += 2
     if _low(doc, k, limit) == W.HUNDRED:
@@ -350,9 +346,7 @@ def _read_figure(doc: Doc, i: int, limit: int) -> _Figure | None:
     if currency is None and not percent and unit is None:
         return _figure_with_unit(doc, i, first, low_value, high_value, scaled, k, limit)
     mtype = "money" if currency else "percent" if percent else "quantity"
-    return _make_figure(
-        i, k, first, low_value, high_value, mtype, currency or ("%" if percent else unit), scaled, None
-    )
+    return _make_figure(i, k, first, low_value, high_value, mtype, currency or ("%" if percent else unit), scaled, None)
 
 
 def _read_range_end(doc: Doc, i: int, first: _Number, k: int, limit: int) -> _Number | None:
@@ -546,12 +540,7 @@ def _is_reported(doc: Doc, fig: _Figure) -> bool:
     num = fig.number
     tok = doc[num.start]
     prev = doc[fig.start - 1] if fig.start > 0 else None
-    if (
-        fig.metric_type != "money"
-        and prev is not None
-        and prev.text in _RANGE_DASHES
-        and not prev.whitespace_
-    ):
+    if fig.metric_type != "money" and prev is not None and prev.text in _RANGE_DASHES and not prev.whitespace_:
         return False  # `Covid-19`, `F-35`
     if _in_sequence(doc, fig):
         return False
@@ -751,11 +740,7 @@ def _subject(doc: Doc, fig: _Figure) -> Span | None:
         if head.pos_ in ("NOUN", "PROPN") and prep.lower_ in ("of", "at", "worth"):
             return _measured_noun(doc, head, fig, modifier=False)  # `revenue of $3bn`
         tok = prep
-    if (
-        tok.dep_ in ("nummod", "compound", "amod", "nmod", "quantmod")
-        and head.pos_ == "NOUN"
-        and head.i >= fig.end
-    ):
+    if tok.dep_ in ("nummod", "compound", "amod", "nmod", "quantmod") and head.pos_ == "NOUN" and head.i >= fig.end:
         return _measured_noun(doc, head, fig, modifier=True)  # `a 3% rise in sales`, `a $5bn deal`
     return _clause_subject(doc, head, fig)
 

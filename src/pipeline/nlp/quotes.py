@@ -761,9 +761,7 @@ def _speaker_for(
     if c.cue.subject is None:
         return None if c.quote_type == "indirect" else _Speaker(None, None, reasons=("no speaker",))
     speaker = resolver.resolve(c.cue.subject)
-    if speaker is None or (
-        speaker.text in ("it", "It") and (speaker.entity is None or not c.cue.own_subject)
-    ):
+    if speaker is None or (speaker.text in ("it", "It") and (speaker.entity is None or not c.cue.own_subject)):
         return None if c.quote_type == "indirect" else _Speaker(None, None, reasons=("no speaker",))
     return speaker
 

@@ -45,9 +45,7 @@ def _holder(path: Path) -> str:
         return "?"
 
 
-def _acquire(
-    fd: int, path: Path, *, wait: bool, timeout: float, on_wait: Callable[[str], None] | None
-) -> None:
+def _acquire(fd: int, path: Path, *, wait: bool, timeout: float, on_wait: Callable[[str], None] | None) -> None:
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return
