@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
@@ -20,6 +21,8 @@ from pipeline.ingest.http import Fetched, FetchError, fetch, fetch_error_reject,
 from pipeline.nlp.extract import extract_batch
 from pipeline.records import Article, ArticleExtraction, Reject
 from pipeline.settings import Settings
+from pipeline.summary import run_summary_markdown
+from pipeline.warehouse.db import connect
 from pipeline.warehouse.lock import warehouse_lock
 
 # No task here is cached (cache_policy=NO_CACHE everywhere): every step reads or writes state that
@@ -244,4 +247,13 @@ def news_etl(
             steps.fail(ctx, stats, step, e)
             raise
         logger.info("run %s: %s", ctx.run_id, "completed" if steps.changed(stats) else "nothing new")
+        publish_summary(ctx)
         return steps.summarize(ctx, stats, rows)
+
+
+@task(cache_policy=NO_CACHE)
+def publish_summary(ctx: steps.RunContext) -> None:
+    """The run's summary (counts, new articles, top entities, rejects) as a Prefect markdown artifact."""
+    with connect(ctx.settings.db_path) as con:
+        markdown = run_summary_markdown(con, ctx.run_id)
+    create_markdown_artifact(key="news-etl-run-summary", markdown=markdown, description=f"run {ctx.run_id}")

@@ -53,6 +53,7 @@ def test_first_run_then_noop(corpus: Path, settings: Settings) -> None:
     before = {t: q(settings, f"select * from {t} order by all") for t in ("articles", "entities", "entity_mentions")}
     s2 = run_once(settings, [str(corpus)])
     assert (s2.new, s2.updated, s2.skipped) == (0, 0, 2)
+    assert s2.landed == 0  # nothing new to land: the load only adds the run's own row
     after = {t: q(settings, f"select * from {t} order by all") for t in before}
     assert after == before
     assert q(settings, "select count(*) from rejects") == [(2,)]  # empty file + duplicate, once each

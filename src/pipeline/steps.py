@@ -22,9 +22,17 @@ import duckdb
 from pipeline.land import LandingWriter, Location, filesystem, is_url, open_landed, run_files
 from pipeline.nlp.extract import EXTRACTOR_VERSION, extract_batch
 from pipeline.records import Article, ArticleExtraction, Reject
-from pipeline.rejects import store_reject
+from pipeline.rejects import reject_id, store_reject
 from pipeline.settings import Settings
-from pipeline.warehouse.db import connect, ensure_tables, known_articles, table_counts
+from pipeline.warehouse.db import (
+    connect,
+    ensure_tables,
+    known_articles,
+    known_rejects,
+    known_sources,
+    models_built,
+    table_counts,
+)
 from pipeline.warehouse.load import load_run, record_failure
 
 Progress = Callable[[int], None]
@@ -60,6 +68,7 @@ class IngestStats:
     rejected: int = 0
     duplicates: int = 0
     reject_reasons: dict[str, int] = field(default_factory=dict)
+    landed: int = 0  # rows this run landed (articles to extract, new sources, new rejects)
 
 
 @dataclass(frozen=True)
@@ -112,6 +121,8 @@ def ingest(ctx: RunContext, items: Iterable[Article | Reject], progress: Progres
     with connect(s.db_path) as con:
         ensure_tables(con)
         known = known_articles(con)
+        sources = known_sources(con)
+        rejected_before = known_rejects(con)
     counts = {"seen": 0, "new": 0, "updated": 0, "skipped": 0, "rejected": 0, "duplicates": 0}
     reasons: dict[str, int] = {}
     first_source: dict[str, str] = {}
@@ -124,14 +135,17 @@ def ingest(ctx: RunContext, items: Iterable[Article | Reject], progress: Progres
             if isinstance(item, Reject):
                 counts["rejected"] += 1
                 reasons[item.reason] = reasons.get(item.reason, 0) + 1
-                buf.add("rejects", store_reject(item, s.rejects_dir, ctx.run_id, ctx.started_at))
+                if reject_id(item) not in rejected_before:
+                    buf.add("rejects", store_reject(item, s.rejects_dir, ctx.run_id, ctx.started_at))
                 continue
             counts["seen"] += 1
-            buf.add("article_sources", _source_row(item, ctx.run_id))
+            if (item.source, item.article_id) not in sources:  # only what the warehouse does not know yet
+                buf.add("article_sources", _source_row(item, ctx.run_id))
             if item.article_id in first_source:
                 counts["duplicates"] += 1
                 dup = Reject(item.source, "duplicate", f"the same article as {first_source[item.article_id]}")
-                buf.add("rejects", store_reject(dup, s.rejects_dir, ctx.run_id, ctx.started_at))
+                if reject_id(dup) not in rejected_before:
+                    buf.add("rejects", store_reject(dup, s.rejects_dir, ctx.run_id, ctx.started_at))
                 continue
             first_source[item.article_id] = item.source
             k = known.get(item.article_id)
@@ -142,7 +156,8 @@ def ingest(ctx: RunContext, items: Iterable[Article | Reject], progress: Progres
             buf.add("articles", _article_row(item, ctx))
         buf.flush()
         writer.close()
-    return IngestStats(**counts, reject_reasons=reasons)
+        landed = sum(writer.rows.values())
+    return IngestStats(**counts, reject_reasons=reasons, landed=landed)
 
 
 def _source_row(a: Article, run_id: str) -> dict[str, object]:
@@ -294,6 +309,8 @@ def load(
         if is_url(s.landing_dir):
             # DuckDB reads the landing URLs through fsspec: no httpfs extension to download.
             con.register_filesystem(filesystem(s.landing_dir, storage))
+        if not files and models_built(con, s.sql_dir):
+            after_load = None  # nothing changed: the models stand as they are, the run only logs itself
         inserted = load_run(con, files, run_row(ctx, stats, "success", landed), after_load)
     return inserted
 
@@ -348,7 +365,7 @@ def exports_exist(settings: Settings) -> bool:
 
 def changed(stats: IngestStats) -> bool:
     """Did this run bring anything to extract or load (beyond its own run row)?"""
-    return bool(stats.new or stats.updated or stats.rejected)
+    return stats.landed > 0
 
 
 def summarize(ctx: RunContext, stats: IngestStats, rows: dict[str, int]) -> RunSummary:

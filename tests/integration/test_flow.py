@@ -83,3 +83,22 @@ def test_bad_inputs_do_not_stop_the_run(tmp_path: Path) -> None:
     assert (summary.ingest.new, summary.ingest.rejected) == (1, 2)
     stored = sorted(p.name for p in (tmp_path / "wh" / "rejects").iterdir())
     assert len(stored) == 2 and any("binary" in n for n in stored)
+
+
+def test_run_publishes_a_summary_artifact(tmp_path: Path) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    from flows.news_etl import news_etl
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("Port report\n\nJeroen Vos said the port handled 13.8 million containers last year.\n")
+    summary = news_etl(sources=[str(src)], warehouse_dir=str(tmp_path / "wh"))
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["news-etl-run-summary"]))
+        )
+    mine = [a for a in artifacts if summary.run_id in (a.description or "")]
+    assert len(mine) == 1
+    assert "Jeroen Vos" in str(mine[0].data)

@@ -52,3 +52,19 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         row = con.execute(f'select count(*) from "{name}"').fetchone()
         out[name] = int(row[0]) if row else 0
     return out
+
+
+def known_sources(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+    """(source, article_id) pairs already recorded: a rerun lands only new ones."""
+    return {(r[0], r[1]) for r in con.execute("select source, article_id from article_sources").fetchall()}
+
+
+def known_rejects(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute("select reject_id from rejects").fetchall()}
+
+
+def models_built(con: duckdb.DuckDBPyConnection, sql_dir: Path) -> bool:
+    """Does every SQL model of `sql_dir` exist in the warehouse?"""
+    names = {p.stem for p in sql_dir.glob("*/*.sql")}
+    have = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    return names <= have
