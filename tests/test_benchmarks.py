@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from benchmarks import run as bench
 from benchmarks import synth
-
 from pipeline.ingest.text import parse_text
 
 # --------------------------------------------------------------------------- a tiny BBC-like corpus

@@ -49,7 +49,6 @@ def _show_progress(args: argparse.Namespace) -> bool:
 def cmd_run(args: argparse.Namespace) -> int:
     _prefect_env()
     from flows.news_etl import news_etl
-
     from pipeline.warehouse.lock import WarehouseBusy
 
     overrides: dict[str, Any] = {}

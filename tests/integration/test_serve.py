@@ -79,7 +79,6 @@ def test_a_failed_run_records_its_step_and_error(tmp_path: Path) -> None:
     import shutil
 
     from flows.news_etl import news_etl
-
     from tests.conftest import ROOT
 
     sql = tmp_path / "sql"
