@@ -254,6 +254,6 @@ def news_etl(
 @task(cache_policy=NO_CACHE)
 def publish_summary(ctx: steps.RunContext) -> None:
     """The run's summary (counts, new articles, top entities, rejects) as a Prefect markdown artifact."""
-    with connect(ctx.settings.db_path) as con:
+    with connect(ctx.settings.db_path, memory_limit=ctx.settings.duckdb_memory_limit) as con:
         markdown = run_summary_markdown(con, ctx.run_id)
     create_markdown_artifact(key="news-etl-run-summary", markdown=markdown, description=f"run {ctx.run_id}")

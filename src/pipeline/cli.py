@@ -116,7 +116,7 @@ def _connect_ro(settings: Settings) -> Any:
     if not settings.db_path.exists():
         err.print(f"news-pipeline: no warehouse at {settings.db_path}; run `news-pipeline run SOURCES` first")
         raise SystemExit(2)
-    return connect(settings.db_path, read_only=True)
+    return connect(settings.db_path, read_only=True, memory_limit=settings.duckdb_memory_limit)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -172,7 +172,10 @@ def cmd_models(args: argparse.Namespace) -> int:
     from pipeline.warehouse.lock import warehouse_lock
 
     s = _settings(args)
-    with warehouse_lock(s.warehouse_dir, on_wait=err.print), connect(s.db_path) as con:
+    with (
+        warehouse_lock(s.warehouse_dir, on_wait=err.print),
+        connect(s.db_path, memory_limit=s.duckdb_memory_limit) as con,
+    ):
         ensure_tables(con)
         con.begin()
         try:

