@@ -101,3 +101,24 @@ def test_split_sources() -> None:
     assert urls == ["https://x.test/feed", "http://y.test"]
     rejects = list(walk(["file:///etc/passwd"]))
     assert isinstance(rejects[0], Reject) and rejects[0].reason == "unsupported_scheme"
+
+
+def test_malformed_url_header_is_a_reject_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "bad.txt").write_text("URL: http://[/x\nTitle\n\nBody text.\n")
+    items = list(iter_local([str(tmp_path)], Settings(warehouse_dir=tmp_path / "wh")))
+    assert len(items) == 1 and isinstance(items[0], Reject)
+    assert items[0].reason == "bad_url"
+
+
+def test_a_reader_failure_costs_one_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.ingest as ingest
+
+    def broken(data: bytes, source: str) -> Article:
+        raise ValueError("unexpected structure")
+
+    (tmp_path / "a.txt").write_text("Title\n\nBody.\n")
+    monkeypatch.setattr(ingest, "parse_text", broken)
+    items = list(iter_local([str(tmp_path)], Settings(warehouse_dir=tmp_path / "wh")))
+    assert len(items) == 1 and isinstance(items[0], Reject)
+    assert items[0].reason == "parse_error" and "unexpected structure" in items[0].detail
+    assert items[0].data == b"Title\n\nBody.\n"

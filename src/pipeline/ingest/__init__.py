@@ -111,6 +111,9 @@ def parse_payload(data: bytes, source: str, kind: str, settings: Settings, url: 
             raise InputError("unsupported_format", f"{source}: unknown input kind {kind!r}")
     except InputError as e:
         yield reject(source, e, data)
+    except (ValueError, TypeError, LookupError, RecursionError, MemoryError) as e:
+        # A reader bug on hostile input must cost one input, not the unattended run: keep it as a reject.
+        yield reject(source, InputError("parse_error", f"{source}: {type(e).__name__}: {e}"), data)
 
 
 def _kind(kind: str, data: bytes) -> str:

@@ -128,8 +128,12 @@ def build_article(
         raise InputError("empty", "the article has no body text")
     if not title:
         title = " ".join(body.split()[:12])
+    try:
+        aid = article_id(url, title, body)
+    except ValueError as e:  # urlsplit refuses some malformed URLs (`http://[/x`)
+        raise InputError("bad_url", f"the article's URL {url!r} cannot be parsed: {e}") from e
     return Article(
-        article_id=article_id(url, title, body),
+        article_id=aid,
         source=source,
         source_type=source_type,
         url=url or None,

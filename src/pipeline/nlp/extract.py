@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -35,15 +35,3 @@ def extract_batch(articles: Sequence[Article], model: str, batch_size: int) -> l
     """Parse and extract one batch in this process; only small records leave it, never Docs."""
     nlp = load_nlp(model)
     return [extract_doc(doc, article) for doc, article in parse(nlp, articles, batch_size)]
-
-
-def extract_all(articles: Iterable[Article], model: str, batch_size: int) -> Iterator[ArticleExtraction]:
-    nlp = load_nlp(model)
-    batch: list[Article] = []
-    for a in articles:
-        batch.append(a)
-        if len(batch) >= batch_size:
-            yield from (extract_doc(d, art) for d, art in parse(nlp, batch, batch_size))
-            batch = []
-    if batch:
-        yield from (extract_doc(d, art) for d, art in parse(nlp, batch, batch_size))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.schemas import TABLES, create_table_sql
+from pipeline.schemas import TABLES, create_table_sql, duckdb_type
 
 
 def connect(db_path: Path, *, read_only: bool = False, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
@@ -31,8 +31,6 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
         }
         for field in schema:
             if field.name not in have:
-                from pipeline.schemas import duckdb_type
-
                 con.execute(f'alter table "{name}" add column "{field.name}" {duckdb_type(field.type)}')
 
 

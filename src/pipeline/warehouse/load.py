@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.schemas import ARTICLE_TABLES, PIPELINE_RUNS, to_table
+from pipeline.schemas import ARTICLE_TABLES, PIPELINE_RUNS, PRIMARY_KEYS, to_table
 
 # A local landing file, or its URL on a filesystem registered with the connection
 # (`con.register_filesystem(fsspec_fs)`: DuckDB then reads s3:// and gs:// through fsspec).
@@ -85,8 +85,6 @@ def _insert_new(con: duckdb.DuckDBPyConnection, table: str, path: LandedFile) ->
 
 
 def _key(table: str) -> str:
-    from pipeline.schemas import PRIMARY_KEYS
-
     return ", ".join(f'"{c}"' for c in PRIMARY_KEYS[table])
 
 
