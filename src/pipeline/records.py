@@ -109,3 +109,16 @@ class ArticleExtraction:
     mentions: tuple[EntityMention, ...]
     quotes: tuple[Quote, ...]
     metrics: tuple[Metric, ...]
+
+
+@dataclass(frozen=True)
+class ExtractFailure:
+    """One article whose parse or extraction raised: it is quarantined (a `rejects` row), never loaded."""
+
+    article_id: str
+    stage: str  # parse, entities, quotes, metrics, worker
+    error_type: str
+    message: str
+
+
+ExtractResult = ArticleExtraction | ExtractFailure

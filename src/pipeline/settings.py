@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     task_batches: int = Field(default=4, ge=1, description="nlp.pipe batches sent to a worker at a time")
     n_process: int = Field(default=1, ge=1, description="extraction worker processes")
     max_input_bytes: int = Field(default=20_000_000, ge=1, description="inputs larger than this are rejected")
+    # Longer bodies are parsed in paragraph-aligned chunks of at most this many characters (offsets and
+    # resolution still span the whole article); short enough that one chunk's parse stays small in memory.
+    parse_chunk_chars: int = Field(default=100_000, ge=1_000, description="parse longer bodies in chunks of this size")
+    max_article_chars: int = Field(
+        default=5_000_000, ge=1, description="longer bodies are rejected as too_long before any parsing"
+    )
     task_runner: Literal["default", "dask"] = Field(default="default")
     dask_address: str | None = Field(default=None, description="scheduler address; a LocalCluster if unset")
     http_timeout: float = Field(default=20.0, gt=0)
