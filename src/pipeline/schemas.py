@@ -127,6 +127,12 @@ PIPELINE_RUNS = pa.schema(
         pa.field("failed_step", pa.string()),
         pa.field("error", pa.string()),
         pa.field("duration_s", pa.float64()),
+        # Unattended operation: articles quarantined this run (extract errors, failed row expectations),
+        # files skipped unopened, and what the `warn` data tests reported.
+        pa.field("articles_quarantined", pa.int64()),
+        pa.field("files_unchanged", pa.int64()),
+        pa.field("data_test_warnings", pa.int64()),
+        pa.field("warnings", pa.string()),
     ]
 )
 
@@ -139,6 +145,12 @@ REJECTS = pa.schema(
         pa.field("stored_path", pa.string()),
         pa.field("run_id", pa.string(), nullable=False),
         pa.field("rejected_at", TS, nullable=False),
+        # Quarantined articles (reasons extract_error, data_test, too_long): what failed and for which
+        # article version, so the same version is not tried again until the extractor changes.
+        pa.field("stage", pa.string()),
+        pa.field("article_id", pa.string()),
+        pa.field("content_hash", pa.string()),
+        pa.field("extractor_version", pa.string()),
     ]
 )
 
