@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-import time
+import threading
 import zlib
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass, replace
+from types import TracebackType
+from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
@@ -35,8 +38,9 @@ ACCEPT_HEADER = (
     "text/plain;q=0.5"
 )
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-# A whole hop (connect, headers and body) may take this many times `http_timeout`, so a server that
-# trickles one byte at a time cannot hold a run forever.
+# A whole fetch (every redirect hop: connect, headers and body) may take this many times `http_timeout`
+# of wall-clock time. `http_timeout` alone bounds each read, so a server that sends one byte just
+# inside it, in the headers or the body, would otherwise hold a run forever.
 TOTAL_TIME_FACTOR = 3
 
 
@@ -71,13 +75,22 @@ def fetch(url: str, settings: Settings) -> Fetched:
         "Accept": ACCEPT_HEADER,
         "Accept-Encoding": "gzip, deflate",
     }
+    total = settings.http_timeout * TOTAL_TIME_FACTOR
     # trust_env=False: no proxy from the environment, so the address checked is the address connected to.
-    with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False, headers=headers) as client:
-        for _ in range(settings.http_max_redirects + 1):
-            result = _fetch_hop(client, url, current, settings)
-            if isinstance(result, Fetched):
-                return result
-            current = result
+    with (
+        _Deadline(total) as deadline,
+        httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False, headers=headers) as client,
+    ):
+        try:
+            for _ in range(settings.http_max_redirects + 1):
+                result = _fetch_hop(client, url, current, settings, deadline)
+                if isinstance(result, Fetched):
+                    return result
+                current = result
+        except Exception as e:
+            if deadline.expired:  # whatever the cut-off socket raised, the cause is the deadline
+                raise deadline.error(url) from e
+            raise
     raise FetchError(
         "too_many_redirects",
         f"{url}: more than {settings.http_max_redirects} redirects (NEWS_HTTP_MAX_REDIRECTS)",
@@ -162,14 +175,73 @@ def resolve(host: str, port: int, allow_private: bool) -> str:
     return str(addresses[0])
 
 
-def _fetch_hop(client: httpx.Client, original: str, url: str, settings: Settings) -> Fetched | str:
+class _Deadline:
+    """A wall-clock limit on one fetch: when it passes, every socket the fetch opened is shut down.
+
+    A shutdown wakes a read blocked in another thread (a close would not), so a server trickling its
+    headers or body is cut off on time; the timer thread sleeps until then and is cancelled on exit.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self._timer.cancel()
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        """httpcore's `trace` request extension: note the socket of each new connection."""
+        if event != "connection.connect_tcp.complete":
+            return
+        sock = info["return_value"].get_extra_info("socket")
+        if not isinstance(sock, socket.socket):
+            return
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:  # connected after the deadline: cut it off at once
+                _shutdown(sock)
+
+    def check(self, url: str) -> None:
+        if self.expired:
+            raise self.error(url)
+
+    def error(self, url: str) -> FetchError:
+        return FetchError(
+            "timeout",
+            f"{url}: no complete response within {self.seconds:g}s ({TOTAL_TIME_FACTOR} x NEWS_HTTP_TIMEOUT)",
+            retryable=True,
+        )
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shutdown(sock)
+
+
+def _shutdown(sock: socket.socket) -> None:
+    with suppress(OSError):  # already closed: nothing left to wake
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def _fetch_hop(client: httpx.Client, original: str, url: str, settings: Settings, deadline: _Deadline) -> Fetched | str:
     """One request: a Fetched, or the absolute URL a redirect points to."""
+    deadline.check(url)
     host, port = check_url(url)
     ip = resolve(host, port, settings.http_allow_private)
     pinned, extensions = _pin(url, host, ip)
-    deadline = time.monotonic() + settings.http_timeout * TOTAL_TIME_FACTOR
     try:
-        request = client.build_request("GET", pinned, headers={"Host": _host_header(url)}, extensions=extensions)
+        request = client.build_request(
+            "GET", pinned, headers={"Host": _host_header(url)}, extensions={**extensions, "trace": deadline.trace}
+        )
         response = client.send(request, stream=True)
         try:
             status = response.status_code
@@ -194,7 +266,7 @@ def _fetch_hop(client: httpx.Client, original: str, url: str, settings: Settings
     return Fetched(url=original, final_url=url, status=status, content_type=content_type, data=data)
 
 
-def _pin(url: str, host: str, ip: str) -> tuple[str, dict[str, str]]:
+def _pin(url: str, host: str, ip: str) -> tuple[str, dict[str, Any]]:
     """The URL with its host replaced by the checked address, so a second DNS answer cannot differ.
 
     TLS still sends and verifies the real host name (SNI), and the Host header carries it.
@@ -203,7 +275,7 @@ def _pin(url: str, host: str, ip: str) -> tuple[str, dict[str, str]]:
     literal = f"[{ip}]" if ":" in ip else ip
     netloc = f"{literal}:{parts.port}" if parts.port else literal
     pinned = urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
-    extensions = {"sni_hostname": host} if parts.scheme.lower() == "https" else {}
+    extensions: dict[str, Any] = {"sni_hostname": host} if parts.scheme.lower() == "https" else {}
     return pinned, extensions
 
 
@@ -249,13 +321,14 @@ def _too_large(url: str, cap: int, what: str) -> str:
     return f"{url} {what}, over the {cap:,}-byte cap (NEWS_MAX_INPUT_BYTES)"
 
 
-def _read_body(url: str, response: httpx.Response, cap: int, deadline: float) -> bytes:
+def _read_body(url: str, response: httpx.Response, cap: int, deadline: _Deadline) -> bytes:
     """The decoded body, streamed and decompressed piecewise, refused as soon as it passes `cap` bytes."""
     decoder = _Decoder(url, response.headers.get("content-encoding", ""), cap)
     for chunk in response.iter_raw():
+        deadline.check(url)
         decoder.feed(chunk)
-        if time.monotonic() > deadline:
-            raise FetchError("timeout", f"{url}: the body did not arrive in time (NEWS_HTTP_TIMEOUT)", retryable=True)
+    # A body without a length ends when the connection does, so a cut-off one looks complete: check.
+    deadline.check(url)
     return decoder.finish()
 
 
