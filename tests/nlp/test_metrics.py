@@ -316,6 +316,25 @@ def test_not_metrics(nlp: Language, text: str, forbidden: str) -> None:
     assert not [r for r in raws if forbidden in r], raws
 
 
+# A text (or sentence) ending where a range's second number or a currency would follow; digit strings too
+# long to be an amount. Found by tests/nlp/test_fuzz.py: the range reader looked past the end of the Doc.
+CUT_SHORT = [
+    ("Shares have fallen from $", []),
+    ("Revenue rose to $4.2bn, up from $", ["$4.2bn"]),
+    ("The lender will cut 300 jobs, or two to", ["300 jobs"]),
+    ("The firm hired 40 engineers this year and plans a 900-", ["40 engineers"]),
+    ("Exports grew 3.5% and imports between five and", ["3.5%"]),
+    ("Output rose 5% to", ["5%"]),
+    ("Order 1234567890123456789012 was worth $5m.", ["$5m"]),
+    ("The fund is worth 99999999999999999999 trillion dollars.", []),
+]
+
+
+@pytest.mark.parametrize(("text", "raws"), CUT_SHORT)
+def test_text_cut_short(nlp: Language, text: str, raws: list[str]) -> None:
+    assert [m.raw_text for m in metrics_of(nlp, text)] == raws
+
+
 def test_restatement_in_another_currency(nlp: Language) -> None:
     ms = metrics_of(nlp, "Pre-tax profit fell to £600m ($1.13bn) in 2024.")
     gbp, usd = only(ms, "£600m"), only(ms, "$1.13bn")

@@ -46,6 +46,7 @@ _NUMBER_TOKEN = re.compile(
     re.IGNORECASE,
 )
 _SYMBOL_STARTS = frozenset("$£€¥₹₩+-−")
+_MAX_INT_DIGITS = 15  # more digits before the point than any reported amount has (a quadrillion)
 _START_WORDS = (
     frozenset(W.CURRENCY_PREFIXES)
     | frozenset(W.UNIT_WORDS)
@@ -235,7 +236,10 @@ def _digits_number(m: re.Match[str], j: int) -> _Number | None:
     raw = m["num"]
     if len(raw) > 1 and raw[0] == "0" and raw[1] != ".":
         return None  # `0800`: a code or phone number, not an amount
-    value = float(raw.replace(",", ""))
+    digits = raw.replace(",", "")
+    if len(digits.split(".")[0]) > _MAX_INT_DIGITS:
+        return None  # a serial or account number; as a float it would overflow to inf once scaled
+    value = float(digits)
     cur = W.CURRENCY_PREFIXES.get(m["cur"].lower()) if m["cur"] else None
     suf = (m["suf"] or "").lower()
     scale = 1.0
@@ -313,6 +317,8 @@ def _word_number(doc: Doc, j: int, limit: int) -> _Number | None:
 
 def _currency_prefix(doc: Doc, i: int, limit: int) -> tuple[str | None, int]:
     """A currency written before the number as its own token(s): `$`, `US$`, `US` `$`, `RMB`, `EUR`."""
+    if i >= limit:
+        return None, i  # `rose from two to`: the text or sentence ends where a second number would be
     low = doc[i].lower_
     pair = (low, _low(doc, i + 1, limit))
     if pair in W.CURRENCY_PREFIX_PAIRS and not doc[i].whitespace_:
