@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,7 @@ def server() -> Iterator[Served]:
         "/busy": (429, {"Content-Type": "text/plain", "Retry-After": "30"}, b"slow down"),
         "/slow": slow(2.5),
         "/trickle": trickle(0.2, 60),
+        "/trickle-headers": trickle_headers(0.2, 60),
         "/no-location": (302, {"Content-Length": "0"}, b""),
         "/loop": redirect("/loop"),
         "/hop3": redirect("/hop2", 301),
@@ -71,10 +73,39 @@ def server() -> Iterator[Served]:
         "/to-metadata": redirect("http://169.254.169.254/latest/meta-data/"),
         "/to-ftp": redirect("ftp://127.0.0.1/x"),
     }
+    for hop in range(6):  # each hop answers within a read timeout; the chain does not
+        routes[f"/drag{hop}"] = slow_redirect(0.4, f"/drag{hop + 1}")
     with serve(routes) as s:  # type: ignore[arg-type]
         s.routes["/to-loopback"] = redirect(f"http://127.0.0.1:{s.port}/article")
         s.routes["/to-localhost"] = redirect(f"http://localhost:{s.port}/article")
         yield s
+
+
+def trickle_headers(interval: float, count: int) -> object:
+    """The status line at once, then a header one byte every `interval` seconds: never a full response."""
+
+    def answer(h: BaseHTTPRequestHandler) -> None:
+        try:
+            h.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+            for _ in range(count):
+                h.wfile.write(b"a")
+                h.wfile.flush()
+                time.sleep(interval)
+        except OSError:
+            pass
+
+    return answer
+
+
+def slow_redirect(seconds: float, location: str) -> object:
+    def answer(h: BaseHTTPRequestHandler) -> None:
+        time.sleep(seconds)
+        h.send_response(302)
+        h.send_header("Location", location)
+        h.send_header("Content-Length", "0")
+        h.end_headers()
+
+    return answer
 
 
 def settings(tmp_path: Path, **kw: object) -> Settings:
@@ -159,6 +190,31 @@ def test_trickling_body_is_cut_off_by_the_total_deadline(server: Served, tmp_pat
     e = fetch_error(server.url("/trickle"), settings(tmp_path, http_timeout=0.5))
     assert (e.reason, e.retryable) == ("timeout", True)
     assert time.monotonic() - start < 0.5 * fetcher.TOTAL_TIME_FACTOR + 1.0  # not the 12 s it would take
+
+
+def test_trickling_headers_are_cut_off_by_the_total_deadline(server: Served, tmp_path: Path) -> None:
+    start = time.monotonic()
+    e = fetch_error(server.url("/trickle-headers"), settings(tmp_path, http_timeout=0.5))
+    assert (e.reason, e.retryable) == ("timeout", True)
+    assert "1.5s" in e.detail
+    assert time.monotonic() - start < 0.5 * fetcher.TOTAL_TIME_FACTOR + 1.0  # not the 12 s it would take
+
+
+def test_the_deadline_spans_every_redirect_hop(server: Served, tmp_path: Path) -> None:
+    start = time.monotonic()
+    e = fetch_error(server.url("/drag0"), settings(tmp_path, http_timeout=0.5))
+    assert (e.reason, e.retryable) == ("timeout", True)
+    assert time.monotonic() - start < 0.5 * fetcher.TOTAL_TIME_FACTOR + 1.0  # not 6 hops x 0.4 s
+
+
+def test_a_fast_fetch_leaves_no_timer_behind(server: Served, tmp_path: Path) -> None:
+    import threading
+
+    before = threading.active_count()
+    for _ in range(5):
+        fetch(server.url("/article"), settings(tmp_path))
+    time.sleep(0.05)  # a cancelled Timer thread exits at once
+    assert threading.active_count() <= before
 
 
 def test_connection_refused_is_retryable(tmp_path: Path) -> None:
@@ -340,3 +396,25 @@ def test_redirect_to_metadata_address_refused_even_when_private_allowed(server: 
 def test_redirect_to_other_scheme_is_refused(server: Served, tmp_path: Path, path: str) -> None:
     e = fetch_error(server.url(path), settings(tmp_path))
     assert e.reason == "unsupported_scheme"
+
+
+# ---- in the flow -------------------------------------------------------------------------------------
+
+
+def test_a_flow_run_that_fetches_logs_no_warning(
+    server: Served, tmp_path: Path, prefect_harness: None, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The fetch bounds its own time, so the task has no Prefect timeout (whose worker-thread warning was noise)."""
+    from flows.news_etl import news_etl
+
+    summary = news_etl(
+        sources=[server.url("/article")],
+        warehouse_dir=str(tmp_path / "wh"),
+        settings_overrides={"http_allow_private": True},
+    )
+    assert summary.ingest.new == 1
+    # Prefect's console handler writes to the process's stderr (caplog does not see its records).
+    captured = capfd.readouterr()
+    lines = (captured.out + captured.err).splitlines()
+    assert any("fetch: 1 URLs, 1 fetched" in ln for ln in lines)
+    assert [ln for ln in lines if "| WARNING" in ln] == []
