@@ -16,10 +16,10 @@ from prefect.runtime import flow_run
 
 from flows.progress import RunProgress, run_progress
 from pipeline import steps
-from pipeline.ingest import iter_local, split_sources, url_list_entries
+from pipeline.ingest import split_sources, url_list_entries
 from pipeline.ingest.http import Fetched, FetchError, fetch, fetch_error_reject, fetched_items
 from pipeline.nlp.extract import extract_batch
-from pipeline.records import Article, ArticleExtraction, Reject
+from pipeline.records import Article, ExtractFailure, ExtractResult, Reject
 from pipeline.settings import Settings
 from pipeline.summary import run_summary_markdown
 from pipeline.warehouse.db import connect
@@ -62,27 +62,33 @@ def ingest(
     paths: list[str],
     fetched: list[Fetched | Reject],
     progress: steps.Progress | None = None,
+    retry_reasons: list[str] | None = None,
 ) -> steps.IngestStats:
-    """Read every source, skip what is unchanged, land the rest."""
+    """Read every source, skip what is unchanged, land the rest (and the quarantined articles to retry)."""
     t0 = time.perf_counter()
+    retried = steps.retry_items(ctx, retry_reasons) if retry_reasons else []
 
-    def items() -> Iterator[Article | Reject]:
-        yield from iter_local(paths, ctx.settings)
+    def items() -> Iterator[steps.IngestItem]:
+        yield from steps.local_items(ctx, paths)
         for f in fetched:
             if isinstance(f, Reject):
                 yield f
             else:
                 yield from fetched_items(f, ctx.settings)
+        yield from retried
 
-    stats = steps.ingest(ctx, items(), progress=progress)
+    stats = steps.ingest(ctx, items(), progress=progress, retry=frozenset(a.article_id for a in retried))
     get_run_logger().info(
-        "ingest: %d articles seen, %d new, %d updated, %d skipped, %d duplicates, %d rejected in %.1fs",
+        "ingest: %d articles seen, %d new, %d updated, %d skipped (%d files unchanged), %d duplicates, "
+        "%d rejected, %d retried in %.1fs",
         stats.seen,
         stats.new,
         stats.updated,
         stats.skipped,
+        stats.files_unchanged,
         stats.duplicates,
         stats.rejected,
+        len(retried),
         time.perf_counter() - t0,
     )
     return stats
@@ -90,7 +96,12 @@ def ingest(
 
 def _log_extract(stats: steps.ExtractStats, where: str) -> None:
     get_run_logger().info(
-        "extract (%s): %d articles, rows %s in %.1fs", where, stats.articles, stats.rows, stats.seconds
+        "extract (%s): %d articles, %d quarantined, rows %s in %.1fs",
+        where,
+        stats.articles,
+        stats.quarantined,
+        stats.rows,
+        stats.seconds,
     )
 
 
@@ -106,9 +117,9 @@ def extract(ctx: steps.RunContext, progress: steps.Progress | None = None) -> st
 
 
 @task(cache_policy=NO_CACHE)
-def extract_batch_task(articles: list[Article], model: str, batch_size: int) -> list[ArticleExtraction]:
+def extract_batch_task(articles: list[Article], model: str, batch_size: int, chunk_chars: int) -> list[ExtractResult]:
     """One batch through spaCy on a Dask worker; only records come back, never Docs."""
-    return extract_batch(articles, model, batch_size)
+    return extract_batch(articles, model, batch_size, chunk_chars)
 
 
 def dask_task_runner(settings: Settings) -> Any:
@@ -129,18 +140,39 @@ def dask_task_runner(settings: Settings) -> Any:
     )
 
 
+def _submit(b: list[Article], s: Settings) -> PrefectFuture[list[ExtractResult]]:
+    return extract_batch_task.submit(b, s.spacy_model, s.batch_size, s.parse_chunk_chars)
+
+
+def _result(done: list[Article], fut: PrefectFuture[list[ExtractResult]], s: Settings) -> list[ExtractResult]:
+    """A batch's results; a batch whose task failed (a worker lost) runs again one article per task."""
+    try:
+        return fut.result()
+    except Exception as e:
+        get_run_logger().warning(
+            "extraction batch failed (%s: %s); retrying it article by article", type(e).__name__, e
+        )
+    out: list[ExtractResult] = []
+    for a, f in [(a, _submit([a], s)) for a in done]:
+        try:
+            out.extend(f.result())
+        except Exception as e:
+            out.append(ExtractFailure(a.article_id, "worker", type(e).__name__, str(e)[:1000]))
+    return out
+
+
 def _submit_in_order(batches: Iterable[list[Article]], s: Settings) -> Iterator[steps.Extracted]:
     """Batches to the flow's task runner, a bounded window in flight, results back in batch order."""
-    window: deque[tuple[list[Article], PrefectFuture[list[ArticleExtraction]]]] = deque()
+    window: deque[tuple[list[Article], PrefectFuture[list[ExtractResult]]]] = deque()
     in_flight = 2 * max(s.n_process, 2)
     for b in batches:
-        window.append((b, extract_batch_task.submit(b, s.spacy_model, s.batch_size)))
+        window.append((b, _submit(b, s)))
         if len(window) >= in_flight:
             done, fut = window.popleft()
-            yield done, fut.result()
+            yield done, _result(done, fut, s)
     while window:
         done, fut = window.popleft()
-        yield done, fut.result()
+        yield done, _result(done, fut, s)
 
 
 @flow(name="extract_on_dask", validate_parameters=False)
@@ -164,12 +196,19 @@ def _extract(ctx: steps.RunContext, bars: RunProgress, total: int) -> steps.Extr
 
 
 @task(cache_policy=NO_CACHE)
-def load(ctx: steps.RunContext, stats: steps.IngestStats) -> dict[str, int]:
-    """One transaction: replace the run's articles, add its run row, rebuild and test the models."""
+def load(ctx: steps.RunContext, stats: steps.IngestStats) -> steps.LoadStats:
+    """One transaction: replace the run's articles, add its run row, rebuild and test the models; publish."""
     t0 = time.perf_counter()
-    inserted = steps.load(ctx, stats, after_load=steps.build_and_test_models(ctx.settings))
-    get_run_logger().info("load + models: rows %s in %.1fs", inserted, time.perf_counter() - t0)
-    return inserted
+    models = steps.build_and_test_models(ctx.settings, ctx)
+    inserted = steps.load(ctx, stats, after_load=models)
+    get_run_logger().info(
+        "load + models + publish: rows %s, %d quarantined by data tests, %d data test warnings in %.1fs",
+        inserted,
+        models.quarantined,
+        len(models.warnings),
+        time.perf_counter() - t0,
+    )
+    return steps.LoadStats(inserted, models.quarantined, models.warnings)
 
 
 @task(cache_policy=NO_CACHE)
@@ -211,6 +250,7 @@ def news_etl(
     no_wait: bool = False,
     settings_overrides: dict[str, Any] | None = None,
     show_progress: bool = False,
+    retry_reasons: list[str] | None = None,
 ) -> steps.RunSummary:
     """Sources -> ingest -> extract -> land -> load (DuckDB) -> models -> exports."""
     overrides = dict(settings_overrides or {})
@@ -230,11 +270,11 @@ def news_etl(
             with run_progress(show_progress) as bars:
                 fetched = _fetch_all(urls, settings)
                 step = "ingest"
-                stats = ingest(ctx, paths, fetched, bars.step("ingest"))
+                stats = ingest(ctx, paths, fetched, bars.step("ingest"), retry_reasons)
                 step = "extract"
-                _extract(ctx, bars, stats.new + stats.updated)
+                extracted = _extract(ctx, bars, stats.new + stats.updated)
             step = "load"
-            rows = load(ctx, stats)
+            loaded = load(ctx, stats)
             step = "export"
             if steps.changed(stats) or not steps.exports_exist(settings):
                 export(ctx)
@@ -243,12 +283,15 @@ def news_etl(
             raise
         logger.info("run %s: %s", ctx.run_id, "completed" if steps.changed(stats) else "nothing new")
         publish_summary(ctx)
-        return steps.summarize(ctx, stats, rows)
+        quarantined = stats.quarantined + extracted.quarantined + loaded.quarantined
+        if quarantined:
+            logger.info("run %s: %d article(s) quarantined; see `news-pipeline rejects`", ctx.run_id, quarantined)
+        return steps.summarize(ctx, stats, loaded.rows, quarantined, loaded.warnings)
 
 
 @task(cache_policy=NO_CACHE)
 def publish_summary(ctx: steps.RunContext) -> None:
     """The run's summary (counts, new articles, top entities, rejects) as a Prefect markdown artifact."""
-    with connect(ctx.settings.db_path, memory_limit=ctx.settings.duckdb_memory_limit) as con:
+    with connect(ctx.settings.db_path, read_only=True, memory_limit=ctx.settings.duckdb_memory_limit) as con:
         markdown = run_summary_markdown(con, ctx.run_id)
     create_markdown_artifact(key="news-etl-run-summary", markdown=markdown, description=f"run {ctx.run_id}")

@@ -52,8 +52,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from pipeline.warehouse.lock import WarehouseBusy
 
     overrides: dict[str, Any] = {}
-    if args.n_process:
+    if getattr(args, "n_process", None):
         overrides["n_process"] = args.n_process
+    retry = getattr(args, "retry_reasons", None)
     try:
         summary = news_etl(
             sources=[str(s) for s in args.sources],
@@ -61,6 +62,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             no_wait=args.no_wait,
             settings_overrides=overrides,
             show_progress=_show_progress(args),
+            retry_reasons=retry,
         )
     except WarehouseBusy as e:
         err.print(f"[red]news-pipeline: {e}[/red]")
@@ -71,9 +73,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         f"articles: {st.new} new, {st.updated} updated, {st.skipped} skipped, "
         f"{st.duplicates} duplicates, {st.rejected} rejected (of {st.seen + st.rejected} inputs)"
     )
+    if st.files_unchanged:
+        console.print(f"files unchanged since the last run (not read): {st.files_unchanged}")
     if st.reject_reasons:
         console.print("rejected: " + ", ".join(f"{k} {v}" for k, v in sorted(st.reject_reasons.items())))
         console.print("  see them with: news-pipeline rejects")
+    if summary.quarantined:
+        console.print(
+            f"quarantined: {summary.quarantined} article(s) could not be extracted or failed a data test; "
+            "the rest loaded. See `news-pipeline rejects`, retry with `news-pipeline rejects --retry`"
+        )
+    for w in summary.warnings:
+        console.print(f"data test warning: {w}")
     console.print(f"run {summary.run_id} finished in {summary.seconds:.1f}s")
     return 0
 
@@ -155,6 +166,20 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_rejects(args: argparse.Namespace) -> int:
+    if args.retry:
+        from pipeline.rejects import QUARANTINE_REASONS
+
+        reasons = args.reason or list(QUARANTINE_REASONS)
+        unknown = sorted(set(reasons) - set(QUARANTINE_REASONS))
+        if unknown:
+            err.print(
+                f"news-pipeline rejects --retry: {', '.join(unknown)} cannot be retried; "
+                f"quarantined articles have the reasons {', '.join(QUARANTINE_REASONS)} "
+                "(an unreadable input is read again when its file changes)"
+            )
+            return 2
+        args.sources, args.retry_reasons = [], reasons
+        return cmd_run(args)
     s = _settings(args)
     with _connect_ro(s) as con:
         cur = con.execute(
@@ -168,15 +193,14 @@ def cmd_rejects(args: argparse.Namespace) -> int:
 
 def cmd_models(args: argparse.Namespace) -> int:
     from pipeline.models import build_models, run_data_tests
-    from pipeline.warehouse.db import connect, ensure_tables
+    from pipeline.steps import open_warehouse, publish_warehouse
     from pipeline.warehouse.lock import warehouse_lock
 
     s = _settings(args)
     with (
         warehouse_lock(s.warehouse_dir, on_wait=err.print),
-        connect(s.db_path, memory_limit=s.duckdb_memory_limit) as con,
+        open_warehouse(s) as con,
     ):
-        ensure_tables(con)
         con.begin()
         try:
             built = build_models(con, s.sql_dir)
@@ -187,6 +211,8 @@ def cmd_models(args: argparse.Namespace) -> int:
             con.rollback()
             err.print(f"[red]news-pipeline models: {e}[/red]")
             return 1
+        con.close()
+        publish_warehouse(s)
     console.print(f"built {len(built)} models" + (", data tests passed" if args.test else ""))
     return 0
 
@@ -247,6 +273,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     rj = add("rejects", "list inputs that could not be read, with the reason")
     rj.add_argument("--limit", type=int, default=100)
+    rj.add_argument(
+        "--retry",
+        action="store_true",
+        help="run the quarantined articles again now (extract_error, data_test, too_long), as a run of their own",
+    )
+    rj.add_argument("--reason", action="append", metavar="R", help="with --retry: only this reason (repeatable)")
+    rj.add_argument("--no-wait", action="store_true", help="with --retry: do not wait for another run")
+    rj.add_argument("--no-progress", action="store_true", help="with --retry: no progress bars")
     rj.set_defaults(func=cmd_rejects)
 
     m = add("models", "rebuild the SQL models (no re-extraction)")

@@ -18,7 +18,7 @@ import fsspec
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.schemas import TABLES, to_table
+from pipeline.schemas import LANDING_TABLES, to_table
 
 # A local folder or file (Path) or a URL on an fsspec filesystem (str).
 Location = Path | str
@@ -74,7 +74,7 @@ class LandingWriter:
         self.rows: dict[str, int] = {}
 
     def write(self, table: str, records: Iterable[Any]) -> int:
-        data = to_table(records, TABLES[table])
+        data = to_table(records, LANDING_TABLES[table])
         return self.write_table(table, data)
 
     def write_table(self, table: str, data: pa.Table) -> int:
@@ -92,12 +92,12 @@ class LandingWriter:
         if self._fs is None:
             tmp: Location = Path(final).with_name(Path(final).name + ".tmp")
             Path(tmp).parent.mkdir(parents=True, exist_ok=True)
-            writer = pq.ParquetWriter(tmp, TABLES[table], compression="zstd")
+            writer = pq.ParquetWriter(tmp, LANDING_TABLES[table], compression="zstd")
         else:
             tmp = f"{final}.tmp"
             f = self._fs.open(tmp, "wb")
             self._files[table] = f
-            writer = pq.ParquetWriter(f, TABLES[table], compression="zstd")
+            writer = pq.ParquetWriter(f, LANDING_TABLES[table], compression="zstd")
         self._writers[table] = writer
         self._tmp[table] = tmp
         return writer
@@ -148,7 +148,7 @@ def run_files(
     """The landing files a run wrote, found in storage (the load reads exactly these)."""
     out: dict[str, Location] = {}
     if not is_url(landing_dir):
-        for table in TABLES:
+        for table in LANDING_TABLES:
             hits = sorted((Path(landing_dir) / table).glob(f"run_date=*/{run_id}.parquet"))
             if hits:
                 out[table] = hits[-1]
@@ -156,7 +156,7 @@ def run_files(
     fs = filesystem(landing_dir, storage_options)
     root = str(landing_dir).rstrip("/")
     fs.invalidate_cache()  # another process (a Dask worker, an earlier step) may have written since
-    for table in TABLES:
+    for table in LANDING_TABLES:
         hits = sorted(fs.glob(f"{root}/{table}/run_date=*/{run_id}.parquet"))
         if hits:
             out[table] = fs.unstrip_protocol(hits[-1])

@@ -16,7 +16,7 @@ import re
 import time
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 from typing import Any, Literal
@@ -31,6 +31,18 @@ from pipeline.schemas import TABLES
 
 Layer = Literal["staging", "marts"]
 Materialized = Literal["view", "table"]
+# error: a broken invariant (a bug): fails the run. quarantine: the articles whose rows fail are kept out
+# of the warehouse (`rejects` reason data_test) and the rest loads. warn: reported only.
+Severity = Literal["error", "quarantine", "warn"]
+SEVERITIES: tuple[Severity, ...] = ("error", "quarantine", "warn")
+# Keys and relationships are what the loader guarantees; values and expectations are about the data.
+DEFAULT_SEVERITY: dict[str, Severity] = {
+    "unique": "error",
+    "relationships": "error",
+    "not_null": "quarantine",
+    "accepted_values": "quarantine",
+    "expect": "quarantine",
+}
 
 LAYERS: tuple[Layer, ...] = ("staging", "marts")
 CONFIG_FILE = "models.toml"
@@ -90,6 +102,9 @@ class DataTest:
     name: str
     sql: str
     path: Path
+    kind: str = "expect"  # unique, not_null, accepted_values, relationships, expect
+    key: str = ""  # the column(s) or the expectation's name: `[severity]` entries name `kind.key`
+    severity: Severity = "error"
 
 
 @dataclass(frozen=True)
@@ -101,6 +116,7 @@ class DataTestResult:
     failures: int
     sample: tuple[dict[str, Any], ...] = field(default=())
     path: Path | None = None
+    severity: Severity = "error"
 
     @property
     def passed(self) -> bool:
@@ -341,6 +357,8 @@ def _parse_tests(model: str, path: Path, spec: Mapping[str, Any], models: set[st
     m = _quote(model)
     tests: list[DataTest] = []
     for key, value in spec.items():
+        if key == "severity":
+            continue  # applied by `_with_severity`
         if key == "unique":
             for entry in value if isinstance(value, list) else [value]:
                 cols = _columns_of(entry, path, "unique")
@@ -350,11 +368,11 @@ def _parse_tests(model: str, path: Path, spec: Mapping[str, Any], models: set[st
                     f"select *, count(*) over (partition by {keys}) as duplicate_count from {m} "
                     f"where {any_set} qualify duplicate_count > 1 order by {keys}"
                 )
-                tests.append(DataTest(model, f"unique({', '.join(cols)})", sql, path))
+                tests.append(DataTest(model, f"unique({', '.join(cols)})", sql, path, "unique", ",".join(cols)))
         elif key == "not_null":
             for col in _columns_of(value, path, "not_null"):
                 sql = f"select * from {m} where {_quote(col)} is null"
-                tests.append(DataTest(model, f"not_null({col})", sql, path))
+                tests.append(DataTest(model, f"not_null({col})", sql, path, "not_null", col))
         elif key == "accepted_values":
             if not isinstance(value, dict):
                 raise DataTestConfigError("[accepted_values] maps a column to a list of values", path)
@@ -364,7 +382,8 @@ def _parse_tests(model: str, path: Path, spec: Mapping[str, Any], models: set[st
                     raise DataTestConfigError(f"accepted_values.{col} must be a non-empty list", path)
                 literals = ", ".join(_literal(v, path) for v in values)
                 sql = f"select * from {m} where {_quote(col)} is not null and {_quote(col)} not in ({literals})"
-                tests.append(DataTest(model, f"accepted_values({col} in [{literals}])", sql, path))
+                name = f"accepted_values({col} in [{literals}])"
+                tests.append(DataTest(model, name, sql, path, "accepted_values", col))
         elif key == "relationships":
             if not isinstance(value, dict):
                 raise DataTestConfigError('[relationships] maps a column to "model.column"', path)
@@ -380,7 +399,8 @@ def _parse_tests(model: str, path: Path, spec: Mapping[str, Any], models: set[st
                     f"and not exists (select 1 from {_quote(parent)} as parent "
                     f"where parent.{_quote(parent_col)} = child.{_quote(col)})"
                 )
-                tests.append(DataTest(model, f"relationships({col} -> {parent}.{parent_col})", sql, path))
+                name = f"relationships({col} -> {parent}.{parent_col})"
+                tests.append(DataTest(model, name, sql, path, "relationships", col))
         elif key == "expect":
             if not isinstance(value, dict):
                 raise DataTestConfigError('[expect] maps a name to a SQL condition, e.g. ok = "a < b"', path)
@@ -388,7 +408,7 @@ def _parse_tests(model: str, path: Path, spec: Mapping[str, Any], models: set[st
                 if not isinstance(condition, str) or not condition.strip():
                     raise DataTestConfigError(f"expect.{name} must be a SQL condition", path)
                 sql = f"select * from {m} where not ({condition})"
-                tests.append(DataTest(model, f"expect({name}: {condition})", sql, path))
+                tests.append(DataTest(model, f"expect({name}: {condition})", sql, path, "expect", name))
         else:
             raise DataTestConfigError(
                 f"unknown test {key!r}; use unique, not_null, accepted_values, relationships or expect", path
@@ -420,8 +440,29 @@ def discover_data_tests(sql_dir: Path) -> list[DataTest]:
                 spec = tomllib.loads(path.read_text(encoding="utf-8"))
             except tomllib.TOMLDecodeError as e:
                 raise DataTestConfigError(f"cannot parse: {e}", path) from e
-            tests.extend(_parse_tests(model, path, spec, set(model_files)))
+            tests.extend(_with_severity(_parse_tests(model, path, spec, set(model_files)), spec.get("severity"), path))
     return tests
+
+
+def _with_severity(tests: list[DataTest], spec: Any, path: Path) -> list[DataTest]:
+    """Each test's severity: `[severity]` names a kind (`expect`) or one test (`expect.name`,
+    `accepted_values.column`), else the kind's default (`DEFAULT_SEVERITY`)."""
+    if spec is None:
+        spec = {}
+    if not isinstance(spec, dict):
+        raise DataTestConfigError('[severity] maps a test to "error", "quarantine" or "warn"', path)
+    known = {t.kind for t in tests} | {f"{t.kind}.{t.key}" for t in tests}
+    for k, v in spec.items():
+        if k not in known:
+            raise DataTestConfigError(f"[severity] names {k!r}, which is no test of this file", path)
+        if v not in SEVERITIES:
+            raise DataTestConfigError(f"severity.{k} must be one of {', '.join(SEVERITIES)}, not {v!r}", path)
+    levels: dict[str, Severity] = {str(k): v for k, v in spec.items()}
+    out = []
+    for t in tests:
+        level = levels.get(f"{t.kind}.{t.key}", levels.get(t.kind, DEFAULT_SEVERITY[t.kind]))
+        out.append(replace(t, severity=level))
+    return out
 
 
 def _format_row(row: Mapping[str, Any]) -> str:
@@ -443,7 +484,7 @@ def run_data_test(con: duckdb.DuckDBPyConnection, test: DataTest) -> DataTestRes
             sample = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
     except duckdb.Error as e:
         raise DataTestConfigError(f"data test {test.name} on {test.model!r} cannot run: {e}", test.path) from e
-    return DataTestResult(test.model, test.name, failures, tuple(sample), test.path)
+    return DataTestResult(test.model, test.name, failures, tuple(sample), test.path, test.severity)
 
 
 def run_data_tests(
@@ -455,3 +496,52 @@ def run_data_tests(
     if failed and raise_on_failure:
         raise DataTestError(failed)
     return results
+
+
+@dataclass(frozen=True)
+class Quarantine:
+    """A failed `quarantine` test and the articles whose rows failed it."""
+
+    result: DataTestResult
+    article_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DataCheck:
+    """The data tests of one build, by what their failures mean for the run."""
+
+    errors: tuple[DataTestResult, ...] = ()
+    quarantine: tuple[Quarantine, ...] = ()
+    warnings: tuple[DataTestResult, ...] = ()
+
+
+def _has_article_id(con: duckdb.DuckDBPyConnection, model: str) -> bool:
+    rows = con.execute(
+        "select 1 from information_schema.columns where table_schema = 'main' and table_name = ? "
+        "and column_name = 'article_id'",
+        [model],
+    ).fetchall()
+    return bool(rows)
+
+
+def check_data(con: duckdb.DuckDBPyConnection, tests: Sequence[DataTest]) -> DataCheck:
+    """Run `tests` and sort the failures: errors, articles to quarantine, warnings.
+
+    A `quarantine` test on a model without `article_id` cannot say which articles to keep out, so it
+    is reported as a warning.
+    """
+    errors: list[DataTestResult] = []
+    quarantine: list[Quarantine] = []
+    warnings: list[DataTestResult] = []
+    for t in tests:
+        r = run_data_test(con, t)
+        if r.passed:
+            continue
+        if t.severity == "error":
+            errors.append(r)
+        elif t.severity == "quarantine" and _has_article_id(con, t.model):
+            ids = con.execute(f"select distinct article_id from ({t.sql}) where article_id is not null").fetchall()
+            quarantine.append(Quarantine(r, tuple(sorted(str(i[0]) for i in ids))))
+        else:
+            warnings.append(r)
+    return DataCheck(tuple(errors), tuple(quarantine), tuple(warnings))

@@ -34,6 +34,27 @@ class Reject:
     reason: str  # short machine-readable reason: empty, binary, too_large, bad_json, ...
     detail: str  # what went wrong and what to do
     data: bytes | None = field(default=None, repr=False)  # original bytes when available
+    # A quarantined article (extract_error, data_test, too_long): where it failed, and which version of
+    # which article, so that the same version is passed over until the extractor changes or a retry.
+    stage: str | None = None
+    article_id: str | None = None
+    content_hash: str | None = None
+    extractor_version: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A local file the run read (its articles came before this marker), or passed over unopened.
+
+    `unchanged` files had the same size and modification time as when they were last read under this
+    extractor version; `articles` is how many articles (and rejects) that file gave then.
+    """
+
+    source: str
+    size: int
+    mtime_ns: int
+    articles: int
+    unchanged: bool = False
 
 
 @dataclass(frozen=True)

@@ -164,6 +164,19 @@ ARTICLE_SOURCES = pa.schema(
     ]
 )
 
+# The local files a run has read, so that an unchanged file (same path, size and modification time, same
+# extractor version) is passed over on the next run without being opened or hashed.
+SOURCE_FILES = pa.schema(
+    [
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("size", pa.int64(), nullable=False),
+        pa.field("mtime_ns", pa.int64(), nullable=False),
+        pa.field("articles", pa.int64(), nullable=False),
+        pa.field("extractor_version", pa.string(), nullable=False),
+        pa.field("run_id", pa.string(), nullable=False),
+    ]
+)
+
 TABLES: dict[str, pa.Schema] = {
     "articles": ARTICLES,
     "entities": ENTITIES,
@@ -174,7 +187,13 @@ TABLES: dict[str, pa.Schema] = {
     "pipeline_runs": PIPELINE_RUNS,
     "rejects": REJECTS,
     "article_sources": ARTICLE_SOURCES,
+    "source_files": SOURCE_FILES,
 }
+
+# Landed per run but not tables of their own: the extract step's quarantined articles (`rejects` rows
+# that the load also uses to keep those articles out). The ingest step lands `rejects` in the same run.
+LANDING_ONLY: dict[str, pa.Schema] = {"extract_rejects": REJECTS}
+LANDING_TABLES: dict[str, pa.Schema] = {**TABLES, **LANDING_ONLY}
 
 # Primary keys; the loader deduplicates and the data tests check uniqueness on these.
 PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
@@ -187,6 +206,7 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "pipeline_runs": ("run_id",),
     "rejects": ("reject_id",),
     "article_sources": ("source", "article_id"),
+    "source_files": ("source",),
 }
 
 # Tables whose rows belong to one article and are replaced with it.

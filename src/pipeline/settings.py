@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     batch_size: int = Field(default=16, ge=1, description="texts per nlp.pipe batch")
     task_batches: int = Field(default=4, ge=1, description="nlp.pipe batches sent to a worker at a time")
     n_process: int = Field(default=1, ge=1, description="extraction worker processes")
+    # A crash in spaCy (a segfault, the OOM killer) then ends the run itself: worker processes are the
+    # default so that one such article costs only itself.
+    extract_in_process: bool = Field(default=False, description="parse in the flow's own process")
     max_input_bytes: int = Field(default=20_000_000, ge=1, description="inputs larger than this are rejected")
     # Longer bodies are parsed in paragraph-aligned chunks of at most this many characters (offsets and
     # resolution still span the whole article); short enough that one chunk's parse stays small in memory.
@@ -66,7 +69,13 @@ class Settings(BaseSettings):
 
     @property
     def db_path(self) -> Path:
+        """The published warehouse that readers open (read-only, at any time)."""
         return self.warehouse_dir / "news.duckdb"
+
+    @property
+    def work_db_path(self) -> Path:
+        """The writer's private copy: runs change it, then publish it over `db_path` (see warehouse/publish.py)."""
+        return self.warehouse_dir / ".work" / "news.duckdb"
 
     @property
     def landing_dir(self) -> Path | str:

@@ -46,7 +46,10 @@ def test_known_state(tmp_path: Path) -> None:
             "content_hash, extractor_version, run_id) values ('a1', 's', 'text', 't', now(), 'b', 1, 'h1', '1', 'r')"
         )
         con.execute("insert into article_sources values ('s', 'a1', 'text', 'r')")
-        con.execute("insert into rejects values ('x1', 'bad', 'empty', null, null, 'r', now())")
+        con.execute(
+            "insert into rejects by name select 'x1' as reject_id, 'bad' as source, 'empty' as reason, "
+            "'r' as run_id, now() as rejected_at"
+        )
         known = known_articles(con)
         assert (known["a1"].content_hash, known["a1"].extractor_version) == ("h1", "1")
         assert known_sources(con) == {("s", "a1")}

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from pipeline.ingest.common import InputError, is_symlink_loop, read_bounded, reject
 from pipeline.ingest.text import parse_text
-from pipeline.records import Article, Reject
+from pipeline.records import Article, Reject, SourceFile
 from pipeline.settings import Settings
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
@@ -151,6 +151,40 @@ def iter_local(paths: Iterable[str], settings: Settings) -> Iterator[Item]:
             continue  # URL lists are expanded by `url_list_entries` and fetched by the flow
         else:
             yield from read_file(entry, settings)
+
+
+# source -> (size, mtime_ns, articles) of the local files read before under this extractor version.
+KnownFiles = Mapping[str, tuple[int, int, int]]
+# Reasons a read may give differently next time without the file changing: such files are read again.
+TRANSIENT_REASONS = frozenset({"unreadable"})
+
+
+def iter_local_files(paths: Iterable[str], settings: Settings, known: KnownFiles) -> Iterator[Item | SourceFile]:
+    """`iter_local` for a scheduled run: a `SourceFile` marker follows each file's items, and a file whose
+    size and modification time are those of `known` is passed over without being opened or hashed."""
+    for entry in walk(paths):
+        if isinstance(entry, Reject):
+            yield entry
+            continue
+        if entry.suffix.lower() in URL_LIST_SUFFIXES:
+            continue
+        try:
+            st = entry.stat()
+        except OSError:
+            yield from read_file(entry, settings)  # the reader turns the error into a reject
+            continue
+        source = str(entry)
+        before = known.get(source)
+        if before is not None and before[:2] == (st.st_size, st.st_mtime_ns):
+            yield SourceFile(source, st.st_size, st.st_mtime_ns, before[2], unchanged=True)
+            continue
+        n, transient = 0, False
+        for item in read_file(entry, settings):
+            n += 1
+            transient = transient or (isinstance(item, Reject) and item.reason in TRANSIENT_REASONS)
+            yield item
+        if not transient:
+            yield SourceFile(source, st.st_size, st.st_mtime_ns, n)
 
 
 def url_list_entries(paths: Iterable[str], settings: Settings) -> list[str]:

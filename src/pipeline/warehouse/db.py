@@ -68,3 +68,28 @@ def models_built(con: duckdb.DuckDBPyConnection, sql_dir: Path) -> bool:
     names = {p.stem for p in sql_dir.glob("*/*.sql")}
     have = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
     return names <= have
+
+
+def known_files(con: duckdb.DuckDBPyConnection, extractor_version: str) -> dict[str, tuple[int, int, int]]:
+    """source -> (size, mtime_ns, articles) of local files last read under this extractor version."""
+    rows = con.execute(
+        "select source, size, mtime_ns, articles from source_files where extractor_version = ?",
+        [extractor_version],
+    ).fetchall()
+    return {r[0]: (int(r[1]), int(r[2]), int(r[3])) for r in rows}
+
+
+def known_quarantine(
+    con: duckdb.DuckDBPyConnection, extractor_version: str, reasons: tuple[str, ...]
+) -> dict[str, set[str]]:
+    """article_id -> content hashes quarantined under this extractor version: passed over until a retry."""
+    marks = ", ".join("?" for _ in reasons)
+    rows = con.execute(
+        f"select article_id, content_hash from rejects where reason in ({marks}) "
+        "and extractor_version = ? and article_id is not null",
+        [*reasons, extractor_version],
+    ).fetchall()
+    out: dict[str, set[str]] = {}
+    for aid, digest in rows:
+        out.setdefault(aid, set()).add(digest)
+    return out

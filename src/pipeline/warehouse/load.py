@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.rejects import QUARANTINE_REASONS
 from pipeline.schemas import ARTICLE_TABLES, PIPELINE_RUNS, PRIMARY_KEYS, to_table
 
 # A local landing file, or its URL on a filesystem registered with the connection
@@ -36,6 +37,7 @@ def load_run(
     inserted: dict[str, int] = {}
     con.begin()
     try:
+        _quarantined(con, files.get("extract_rejects"))
         if "articles" in files:
             _replace_articles(con, files["articles"])
         if "article_sources" in files:
@@ -47,8 +49,20 @@ def load_run(
             inserted["entities"] = _merge_entities(con, files["entities"])
         if "entity_aliases" in files:
             inserted["entity_aliases"] = _insert_new(con, "entity_aliases", files["entity_aliases"])
-        if "rejects" in files:
-            inserted["rejects"] = _insert_new(con, "rejects", files["rejects"])
+        for reject_file in ("rejects", "extract_rejects"):
+            if reject_file in files:
+                n = _insert_new(con, "rejects", files[reject_file])
+                inserted["rejects"] = inserted.get("rejects", 0) + n
+        if "source_files" in files:
+            con.execute(
+                f"insert or replace into source_files by name select distinct on (source) * from {READ}",
+                [str(files["source_files"])],
+            )
+        # A quarantined article that has no loaded version is carried by no source (its reject row says where).
+        con.execute(
+            "delete from article_sources where article_id in (select article_id from _quarantined) "
+            "and article_id not in (select article_id from articles)"
+        )
         if "articles" in files or "article_sources" in files:
             _prune_orphans(con)
         con.register("_run_row", to_table([run_row], PIPELINE_RUNS))
@@ -63,15 +77,39 @@ def load_run(
     return inserted
 
 
+def _quarantined(con: duckdb.DuckDBPyConnection, path: LandedFile | None) -> None:
+    """`_quarantined`: the run's articles whose extraction failed; none of their rows load."""
+    if path is None:
+        con.execute("create or replace temp table _quarantined (article_id varchar)")
+        return
+    con.execute(
+        f"create or replace temp table _quarantined as select distinct article_id from {READ} "
+        "where article_id is not null",
+        [str(path)],
+    )
+
+
 def _replace_articles(con: duckdb.DuckDBPyConnection, path: LandedFile) -> None:
-    con.execute(f"create or replace temp table _run_articles as select article_id from {READ}", [str(path)])
+    con.execute(
+        f"create or replace temp table _run_articles as select article_id from {READ} "
+        "where article_id not in (select article_id from _quarantined)",
+        [str(path)],
+    )
     for table in ARTICLE_TABLES:
         con.execute(f'delete from "{table}" where article_id in (select article_id from _run_articles)')
+    # An article that loads now is no longer quarantined (a retry, or a new extractor that reads it).
+    marks = ", ".join("?" for _ in QUARANTINE_REASONS)
+    con.execute(
+        f"delete from rejects where reason in ({marks}) and article_id in (select article_id from _run_articles)",
+        list(QUARANTINE_REASONS),
+    )
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, path: LandedFile) -> int:
     row = con.execute(
-        f'insert into "{table}" by name select distinct on ({_key(table)}) * from {READ}', [str(path)]
+        f'insert into "{table}" by name select distinct on ({_key(table)}) * from {READ} '
+        "where article_id not in (select article_id from _quarantined)",
+        [str(path)],
     ).fetchone()
     return int(row[0]) if row else 0
 
@@ -145,3 +183,11 @@ def record_failure(con: duckdb.DuckDBPyConnection, run_row: dict[str, object]) -
     con.register("_run_row", to_table([run_row], PIPELINE_RUNS))
     con.execute("insert or replace into pipeline_runs by name select * from _run_row")
     con.unregister("_run_row")
+
+
+def quarantine_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> None:
+    """Take articles out of every article table (inside the caller's transaction), then prune orphans."""
+    con.execute("create or replace temp table _failed as select unnest(?::varchar[]) as article_id", [article_ids])
+    for table in (*ARTICLE_TABLES, "article_sources"):
+        con.execute(f'delete from "{table}" where article_id in (select article_id from _failed)')
+    _prune_orphans(con)
