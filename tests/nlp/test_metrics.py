@@ -158,8 +158,8 @@ POSITIVE = [
         "The central bank cut its key rate by 25 basis points.",
         "25 basis points",
         "percent",
-        -25,
-        "bp",
+        -0.25,
+        "pp",
         "=",
         None,
         "central bank",
@@ -333,6 +333,49 @@ CUT_SHORT = [
 @pytest.mark.parametrize(("text", "raws"), CUT_SHORT)
 def test_text_cut_short(nlp: Language, text: str, raws: list[str]) -> None:
     assert [m.raw_text for m in metrics_of(nlp, text)] == raws
+
+
+# Basis points are hundredths of a percentage point: value in pp, raw_text as written.
+# sentence, raw_text, value, lower bound, upper bound
+BASIS_POINTS = [
+    ("Two-year gilt yields rose 52 basis points on Tuesday.", "52 basis points", 0.52, 0.52, 0.52),
+    ("The yield on the 10-year note rose 52bp to 4.1%.", "52bp", 0.52, 0.52, 0.52),
+    ("Spreads on junk bonds widened 52 bps in a week.", "52 bps", 0.52, 0.52, 0.52),
+    ("Italian yields jumped 12 bp. Bunds were steady.", "12 bp", 0.12, 0.12, 0.12),
+    ("The Fed lowered its policy rate by 25bp on Wednesday.", "25bp", -0.25, -0.25, -0.25),
+    ("Markets expect a 25 bp rate cut in June.", "25 bp", -0.25, -0.25, -0.25),
+    ("The spread is 120bps over Treasuries.", "120bps", 1.2, 1.2, 1.2),
+    ("Yields rose by just 1 basis point.", "1 basis point", 0.01, 0.01, 0.01),
+    ("Spreads widened by between 20 and 30 basis points.", "between 20 and 30 basis points", 0.25, 0.2, 0.3),
+    ("Analysts see the bank lifting rates by 10-15bp.", "10-15bp", 0.125, 0.1, 0.15),
+]
+
+
+@pytest.mark.parametrize(("text", "raw", "value", "low", "high"), BASIS_POINTS)
+def test_basis_points_are_percentage_points(
+    nlp: Language, text: str, raw: str, value: float, low: float, high: float
+) -> None:
+    m = only(metrics_of(nlp, text), raw)
+    assert (m.raw_text, m.metric_type, m.unit) == (raw, "percent", "pp")
+    assert m.lower_bound is not None and m.upper_bound is not None
+    assert [round(v, 9) for v in (m.value, m.lower_bound, m.upper_bound)] == [value, low, high]
+    assert text[m.start_char : m.end_char] == raw
+
+
+# `BP`/`bp` the oil company is never a basis point.
+BP_THE_COMPANY = [
+    "BP shares rose 5% in London.",
+    "Investors bought 2 million bp shares last year.",
+    "He sold 300 bp shares last week.",
+    "The bp said profit rose 5%.",
+    "Shares of the bp fell 3% in London.",
+    "Its pension fund holds a 2% stake in bp.",
+]
+
+
+@pytest.mark.parametrize("text", BP_THE_COMPANY)
+def test_bp_the_company_is_not_basis_points(nlp: Language, text: str) -> None:
+    assert [m for m in metrics_of(nlp, text) if m.unit == "pp"] == []
 
 
 def test_restatement_in_another_currency(nlp: Language) -> None:

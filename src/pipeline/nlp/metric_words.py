@@ -204,7 +204,9 @@ FRACTIONS: dict[str, float] = {
 
 PERCENT_TOKENS: frozenset[str] = frozenset({"%", "percent", "pc", "pct"})
 PERCENTAGE_POINT_UNIT = "pp"
-BASIS_POINT_UNIT = "bp"
+# Basis points, converted to percentage points. With its dot (`bp.`) when the tokenizer keeps one.
+BASIS_POINT_WORDS: frozenset[str] = frozenset({"bp", "bps", "bp.", "bps."})
+POINT_WORDS: frozenset[str] = frozenset({"point", "points", "pt", "pts"})
 
 # Physical units, normalised. A counted noun not listed here makes a `count`, not a `quantity`.
 UNITS: dict[str, str] = {
@@ -378,6 +380,8 @@ FALL_NOUNS: frozenset[str] = frozenset(
 CHANGE_NOUNS: frozenset[str] = FALL_NOUNS | frozenset(
     {"rise", "increase", "growth", "gain", "jump", "surge", "hike", "boost", "change", "expansion"}
 )
+# Nouns `25 bp` may modify and still be basis points (`a 25 bp cut`); before any other it is the company.
+BASIS_POINT_NOUNS: frozenset[str] = CHANGE_NOUNS | frozenset({"rate", "move", "spread", "premium", "margin", "yield"})
 
 # --- Not metrics --------------------------------------------------------------------------------
 

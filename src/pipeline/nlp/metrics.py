@@ -13,7 +13,8 @@ How a figure is read (conventions the warehouse relies on):
   and both bounds set. Vague plurals (`dozens of`) are `>=` their floor (24).
   A qualifier on a fall flips: `fell more than 3%` is value -3 with qualifier `<`.
 - Fractions of a whole (`a third of staff`) are percentages (33.33 %).
-- `unit`: ISO 4217 code for money; `%` for percent, `pp` for percentage points, `bp` for basis points;
+- `unit`: ISO 4217 code for money; `%` for percent, `pp` for percentage points (basis points are converted:
+  `52bp` = 0.52 pp, raw_text as written);
   the normalised unit for quantities (`tonnes`, `GW`); the counted noun as written for counts.
 - `period` is the date expression attached to the figure's clause, without a leading `the`;
   period_start/end resolve it (relative ones against `published_at`). Fiscal years stay unresolved
@@ -81,6 +82,7 @@ class _Number:
     unit: str | None = None
     negative: bool = False
     text: str = ""
+    basis: bool = False  # `52bp`: basis points glued to the digits
 
 
 @dataclass(frozen=True)
@@ -243,7 +245,7 @@ def _digits_number(m: re.Match[str], j: int) -> _Number | None:
     cur = W.CURRENCY_PREFIXES.get(m["cur"].lower()) if m["cur"] else None
     suf = (m["suf"] or "").lower()
     scale = 1.0
-    percent = False
+    percent = basis = False
     unit: str | None = None
     if suf:
         if suf in W.SCALE_SUFFIXES:
@@ -252,6 +254,8 @@ def _digits_number(m: re.Match[str], j: int) -> _Number | None:
             percent = True
         elif suf == "p" and cur is None:
             cur, value = "GBP", value / 100  # `12.5p`: pence
+        elif suf in W.BASIS_POINT_WORDS and cur is None:
+            basis = True
         elif suf in W.UNITS:
             unit = W.UNITS[suf]
         else:
@@ -267,6 +271,7 @@ def _digits_number(m: re.Match[str], j: int) -> _Number | None:
         unit=unit,
         negative=m["sign"] in ("-", "−"),
         text=raw,
+        basis=basis,
     )
 
 
@@ -349,6 +354,9 @@ def _read_figure(doc: Doc, i: int, limit: int) -> _Figure | None:
     currency = currency or first.currency or (second.currency if second else None)
     percent = first.percent or (second.percent if second else False)
     unit = first.unit or (second.unit if second else None)
+    if currency is None and (first.basis or (second is not None and second.basis)):
+        high = high_value / 100 if high_value is not None else None  # `10-15bp`: the unit covers both
+        return _make_figure(i, k, first, low_value / 100, high, "percent", W.PERCENTAGE_POINT_UNIT, scaled, None)
     if currency is None and not percent and unit is None:
         return _figure_with_unit(doc, i, first, low_value, high_value, scaled, k, limit)
     mtype = "money" if currency else "percent" if percent else "quantity"
@@ -409,8 +417,10 @@ def _figure_with_unit(
         found = ("percent", "%", k + 2)
     elif a == "percentage" and b in ("point", "points"):
         found = ("percent", W.PERCENTAGE_POINT_UNIT, k + 2)
-    elif (a == "basis" and b in ("point", "points")) or a in ("bps", "bp"):
-        found = ("percent", W.BASIS_POINT_UNIT, k + 2 if a == "basis" else k + 1)
+    elif (bp_end := _basis_point_end(doc, k, limit, scaled)) is not None:
+        low_value /= 100  # a basis point is a hundredth of a percentage point
+        high_value = high_value / 100 if high_value is not None else None
+        found = ("percent", W.PERCENTAGE_POINT_UNIT, bp_end)
     elif (b, c) in W.CURRENCY_QUALIFIED and a in ("hong", "new", "south"):
         found = ("money", W.CURRENCY_QUALIFIED[(b, c)], k + 3)
     elif (a, b) in W.CURRENCY_QUALIFIED:
@@ -431,6 +441,23 @@ def _figure_with_unit(
             unit, end = _with_rate(doc, unit, end, limit)
         return _make_figure(i, end, first, low_value, high_value, mtype, unit, scaled, None)
     return _counted(doc, i, first, low_value, high_value, scaled, k, limit)
+
+
+def _basis_point_end(doc: Doc, k: int, limit: int, scaled: bool) -> int | None:
+    """One past `basis points`, `bp`, `bps` written after the number at k - 1; None when absent.
+
+    Lower-case `bp` is also the oil company: never after a scale (`2 million bp shares`), nor when it
+    modifies a noun other than a change (`300 bp shares`; but `a 25 bp rate cut`).
+    """
+    a, b = _low(doc, k, limit), _low(doc, k + 1, limit)
+    if a == "basis" and b in W.POINT_WORDS:
+        return k + 2
+    if a not in W.BASIS_POINT_WORDS or scaled:
+        return None
+    nxt = doc[k + 1] if k + 1 < limit else None
+    if nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and nxt.lemma_.lower() not in W.BASIS_POINT_NOUNS:
+        return None
+    return k + 1
 
 
 def _counted(
@@ -649,7 +676,11 @@ def _is_fall(doc: Doc, fig: _Figure, start: int) -> bool:
         return head.head.lemma_ in falls | W.FALL_BY_VERBS | W.FALL_NOUNS
     if dep == "pobj" and head.lower_ == "of":
         return head.head.lemma_ in W.FALL_NOUNS
-    return dep in ("nummod", "compound", "amod", "nmod") and head.lemma_ in W.FALL_NOUNS and head.i >= fig.end
+    if dep not in ("nummod", "compound", "amod", "nmod") or head.i < fig.end:
+        return False
+    while head.dep_ == "compound" and head.head.i > head.i and head.head.pos_ in ("NOUN", "PROPN"):
+        head = head.head  # `a 25 bp rate cut`, `a 3% price cut`: the change is the compound's head
+    return head.lemma_ in W.FALL_NOUNS
 
 
 # --- Building records -------------------------------------------------------------------------------
@@ -696,7 +727,7 @@ def _char_range(doc: Doc, fig: _Figure) -> tuple[int, int]:
     """Character offsets of the figure; a scale's abbreviation dot (`$500m.`) ends the sentence, not it."""
     last = doc[fig.end - 1]
     end = last.idx + len(last.text)
-    if last.text.endswith(".") and last.lower_[:-1] in W.SCALE_SUFFIXES:
+    if last.text.endswith(".") and (last.lower_[:-1] in W.SCALE_SUFFIXES or last.lower_[:-1] in W.BASIS_POINT_WORDS):
         end -= 1
     return doc[fig.start].idx, end
 
