@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.ingest import parse_payload
 from pipeline.ingest.common import InputError
-from pipeline.ingest.html import html_to_text, parse_html, text_to_paragraphs
+from pipeline.ingest.html import html_to_text, parse_html, strip_site_affixes, text_to_paragraphs
 from pipeline.records import Article, Reject
 from pipeline.settings import Settings
 from tests.conftest import EXAMPLES
@@ -190,3 +190,97 @@ def test_html_fragment_to_paragraphs(fragment: str, text: str) -> None:
 )
 def test_plain_text_to_paragraphs(text: str, body: str) -> None:
     assert text_to_paragraphs(text) == body
+
+
+# ------------------------------------------------------------------------ headlines
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+# The headline each page shows its readers; `<title>` carries the site's name on all of them.
+HEADLINES = {
+    "anglia-news-rail": "Regulator opens inquiry into rail operators\u2019 merger plans",  # JSON-LD cut off with "…"
+    "capital-report-minister": "Exclusive: Finance minister set to quit over budget row",  # ` : Site`, own colon kept
+    "commodity-ledger-copper": "Copper hits record as Chile mine strike drags on",
+    "energy-desk-explainer": "What the new grid connection rules mean for wind farms",
+    "farm-journal-grain": "Grain prices soar as drought hits harvest",  # og:title is a teaser: outvoted
+    "field-radio-drones": "Farmers turn to drones to fight locust swarms",
+    "freight-daily-rates": "Container shipping rates climb for a fifth week",  # og:title carries `– Site`
+    "harbour-times-strike": "Dockworkers vote to end six-week strike",  # `Site | Headline`
+    "lowland-post-deficit": "Budget deficit narrows for a third month",  # no h1: only og:title and <title>
+    "metro-wire-tram": "Council approves tram extension to the airport",
+    "northern-broadcast-storm": "Storm leaves 40,000 homes without power",  # the h1 is the logo
+    "tech-markets-chipmaker": "Chipmaker's profit doubles - and so does its debt",  # its own ` - ` kept
+    "untitled-blog-plant": "Solar glass plant opens in Porto",  # no metadata: <title> and an h2 agree
+    "valley-gazette-mill": "Paper mill closure leaves 200 without work",  # `- Site - tagline`
+}
+
+
+@pytest.mark.parametrize("stem", sorted(HEADLINES))
+def test_headline_is_the_articles_not_the_pages(stem: str) -> None:
+    a = parse_html((PAGES / f"{stem}.html").read_bytes(), f"{stem}.html")
+    assert a.title == HEADLINES[stem]
+    assert not a.body.startswith(a.title)  # the headline is not repeated as the first paragraph
+
+
+def test_every_headline_page_has_a_case() -> None:
+    assert {p.stem for p in PAGES.glob("*.html")} == set(HEADLINES)
+
+
+@pytest.mark.parametrize(
+    ("title", "sites", "hosts", "expected"),
+    [
+        ("Markets slide as oil jumps - CNN", (), ("edition.cnn.com",), "Markets slide as oil jumps"),
+        ("Markets slide as oil jumps | Reuters", (), ("www.reuters.com",), "Markets slide as oil jumps"),
+        ("Farmers fight locusts with drones : NPR", (), ("www.npr.org",), "Farmers fight locusts with drones"),
+        ("Rail fares to rise - BBC News", (), ("www.bbc.co.uk",), "Rail fares to rise"),
+        ("Rates rise again | The Guardian", ("The Guardian",), (), "Rates rise again"),
+        # A section between headline and site stays here; the h1's agreement removes it (test below).
+        ("Rates rise again | Business | The Guardian", ("The Guardian",), (), "Rates rise again | Business"),
+        ("Ledger | Copper at a record", ("Ledger",), (), "Copper at a record"),
+        ("Oil jumps - FT", ("Financial Times",), (), "Oil jumps"),
+        ("Oil jumps - Financial Times", (), ("www.ft.com",), "Oil jumps"),
+        ("Exclusive: minister to quit", ("Capital Report",), (), "Exclusive: minister to quit"),
+        ("Profit up - and debt too", ("Tech Daily",), (), "Profit up - and debt too"),
+        ("Profit up - and debt too", (), (), "Profit up - and debt too"),
+    ],
+)
+def test_strip_site_affixes(title: str, sites: tuple[str, ...], hosts: tuple[str, ...], expected: str) -> None:
+    assert strip_site_affixes(title, sites, hosts) == expected
+
+
+def test_headline_from_agreement_when_metadata_is_missing() -> None:
+    html = page(
+        "<h1>Port volumes rise 4% in March</h1><p>"
+        + "Rotterdam handled more containers than a year earlier. " * 8
+        + "</p>",
+        head="<title>Port volumes rise 4% in March | Some Unknown Site</title>",
+    )
+    assert parse_html(html.encode(), "p.html").title == "Port volumes rise 4% in March"
+
+
+def test_a_section_segment_goes_when_the_h1_agrees() -> None:
+    html = page(
+        "<h1>Rates rise again</h1><p>" + "The central bank raised its main rate by a quarter point. " * 8 + "</p>",
+        head="<title>Rates rise again | Business | The Guardian</title>"
+        '<meta property="og:site_name" content="The Guardian">',
+    )
+    assert parse_html(html.encode(), "p.html").title == "Rates rise again"
+
+
+def test_a_logo_h1_is_not_the_headline() -> None:
+    html = (
+        "<html><head><title>Harbour Times - Ferry fares frozen for winter</title>"
+        '<meta property="og:site_name" content="Harbour Times"></head><body>'
+        "<header><h1>Harbour Times</h1></header><article><p>"
+        + "The ferry company said fares would not rise before April, despite higher fuel costs. " * 6
+        + "</p></article></body></html>"
+    )
+    assert parse_html(html.encode(), "p.html").title == "Ferry fares frozen for winter"
+
+
+def test_broken_json_ld_does_not_stop_the_page() -> None:
+    html = page(
+        "<h1>Steel output rises</h1><p>" + "Output rose for a third month as car makers ordered more. " * 8 + "</p>",
+        head='<title>Steel output rises - Metals Weekly</title><script type="application/ld+json">{"headline":'
+        "</script>",
+    )
+    assert parse_html(html.encode(), "p.html").title == "Steel output rises"
