@@ -22,10 +22,11 @@ without a full name stays the entity `Gao`.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from spacy.tokens import Doc, Token
 
@@ -70,19 +71,36 @@ class ArticleEntities:
         return None
 
     def mention_at(self, start_char: int, end_char: int) -> EntityMention | None:
-        """The mention overlapping the character range, if any (the longest one)."""
+        """The mention overlapping the character range, if any (the longest one, the first of equals)."""
+        # Only mentions starting within `longest` characters before the range can overlap it: a bisect
+        # instead of a scan of every mention, which made long articles quadratic (callers ask per token).
+        starts, order, longest = self._mention_index
         best: EntityMention | None = None
-        for m in self.mentions:
-            if (
-                m.start_char < end_char
-                and start_char < m.end_char
-                and (best is None or (m.end_char - m.start_char) > (best.end_char - best.start_char))
+        best_k = -1
+        for k in order[bisect_left(starts, start_char - longest + 1) : bisect_left(starts, end_char)]:
+            m = self.mentions[k]
+            if start_char < m.end_char and (
+                best is None or (m.end_char - m.start_char, -k) > (best.end_char - best.start_char, -best_k)
             ):
-                best = m
+                best, best_k = m, k
         return best
 
+    @cached_property
+    def _mention_index(self) -> tuple[list[int], list[int], int]:
+        """Mention start offsets in order, the mention index of each, and the longest mention's length."""
+        order = sorted(range(len(self.mentions)), key=lambda k: self.mentions[k].start_char)
+        longest = max((m.end_char - m.start_char for m in self.mentions), default=0)
+        return [self.mentions[k].start_char for k in order], order, longest
+
     def entity(self, eid: str) -> Entity | None:
-        return next((e for e in self.entities if e.entity_id == eid), None)
+        return self._by_id.get(eid)
+
+    @cached_property
+    def _by_id(self) -> dict[str, Entity]:
+        by_id: dict[str, Entity] = {}
+        for e in self.entities:
+            by_id.setdefault(e.entity_id, e)
+        return by_id
 
 
 _DETERMINERS = ("the ", "The ", "a ", "A ", "an ", "An ")

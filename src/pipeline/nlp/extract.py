@@ -1,37 +1,133 @@
-"""Run spaCy over batches of articles and apply every extractor to each Doc."""
+"""Run spaCy over batches of articles and apply every extractor to each Doc.
+
+One article never fails its batch: a parse or an extractor that raises gives that article an
+`ExtractFailure` (the caller quarantines it as a `rejects` row) and the others are extracted as usual.
+Bodies longer than the chunk size are parsed in paragraph-aligned chunks merged into one Doc
+(`pipeline.nlp.chunking`), so no length stops extraction.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.nlp.entities import extract_entities
+from pipeline.nlp.chunking import parse_limit, parse_long
+from pipeline.nlp.entities import ArticleEntities, extract_entities
 from pipeline.nlp.loader import load_nlp
 from pipeline.nlp.metrics import extract_metrics
 from pipeline.nlp.quotes import extract_quotes
-from pipeline.records import Article, ArticleExtraction
+from pipeline.records import Article, ArticleExtraction, ExtractFailure, ExtractResult, Metric, Quote
 
 # Bump when extraction output changes: articles extracted by an older version are reprocessed.
 EXTRACTOR_VERSION = "1.0.0"
 
+DEFAULT_CHUNK_CHARS = 100_000  # as `Settings.parse_chunk_chars`; see benchmarks/README.md, "Long articles"
+_MESSAGE_CHARS = 1000
+
+log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
+
+
+class StageError(Exception):
+    """An extractor stage raised; carries the failure record for the article."""
+
+    def __init__(self, failure: ExtractFailure) -> None:
+        super().__init__(failure.message)
+        self.failure = failure
+
 
 def extract_doc(doc: Doc, article: Article) -> ArticleExtraction:
-    """All extractors over one parsed article. Pure: Doc in, records out."""
+    """All extractors over one parsed article. Pure: Doc in, records out; an extractor's error propagates."""
     ents = extract_entities(doc, article.article_id)
     quotes = extract_quotes(doc, article.article_id, ents)
     metrics = extract_metrics(doc, article.article_id, ents, article.published_at)
     return ArticleExtraction(article.article_id, ents.entities, ents.mentions, tuple(quotes), tuple(metrics))
 
 
-def parse(nlp: Language, articles: Sequence[Article], batch_size: int) -> Iterator[tuple[Doc, Article]]:
-    """`nlp.pipe` over the bodies, in batches, paired back with their articles."""
-    docs = nlp.pipe((a.body for a in articles), batch_size=batch_size)
-    yield from zip(docs, articles, strict=True)
+def failure(article_id: str, stage: str, error: Exception) -> ExtractFailure:
+    """The failure record of one article, logged at WARNING (never silent)."""
+    f = ExtractFailure(article_id, stage, type(error).__name__, str(error)[:_MESSAGE_CHARS])
+    log.warning("extract failed: article %s, stage %s: %s: %s", article_id, stage, f.error_type, f.message)
+    return f
 
 
-def extract_batch(articles: Sequence[Article], model: str, batch_size: int) -> list[ArticleExtraction]:
-    """Parse and extract one batch in this process; only small records leave it, never Docs."""
+def _stage(article_id: str, stage: str, run: Callable[[], _T]) -> _T:
+    """`run()`, with any Exception (not BaseException: Ctrl-C and exit still stop the run) turned into
+    a StageError naming the article and the stage."""
+    try:
+        return run()
+    except Exception as e:
+        raise StageError(failure(article_id, stage, e)) from e
+
+
+def extract_article(doc: Doc, article: Article) -> ExtractResult:
+    """`extract_doc`, with each extractor guarded: the first stage that raises is the article's result."""
+    aid = article.article_id
+    try:
+        ents: ArticleEntities = _stage(aid, "entities", lambda: extract_entities(doc, aid))
+        quotes: list[Quote] = _stage(aid, "quotes", lambda: extract_quotes(doc, aid, ents))
+        metrics: list[Metric] = _stage(aid, "metrics", lambda: extract_metrics(doc, aid, ents, article.published_at))
+    except StageError as e:
+        return e.failure
+    return ArticleExtraction(aid, ents.entities, ents.mentions, tuple(quotes), tuple(metrics))
+
+
+def parse(
+    nlp: Language, articles: Sequence[Article], batch_size: int, chunk_chars: int = DEFAULT_CHUNK_CHARS
+) -> Iterator[tuple[Article, Doc | ExtractFailure]]:
+    """Each article with its Doc, or with its parse failure, in input order.
+
+    Bodies up to the chunk size go through `nlp.pipe` in batches; a longer one is parsed in chunks.
+    """
+    limit = parse_limit(nlp, chunk_chars)
+    short = [a.body for a in articles if len(a.body) <= limit]
+    docs = _pipe_isolated(nlp, short, batch_size)
+    for a in articles:
+        if len(a.body) <= limit:
+            doc = next(docs)
+            yield a, (failure(a.article_id, "parse", doc) if isinstance(doc, Exception) else doc)
+            continue
+        try:
+            yield a, parse_long(nlp, a.body, limit)
+        except Exception as e:
+            yield a, failure(a.article_id, "parse", e)
+
+
+def _pipe_isolated(nlp: Language, texts: list[str], batch_size: int) -> Iterator[Doc | Exception]:
+    """`nlp.pipe` over `texts`, one result each: when a batch raises, its texts are parsed one by one,
+    so only the text that fails gets its exception; piping resumes after that batch."""
+    done = 0
+    while done < len(texts):
+        try:
+            for doc in nlp.pipe(texts[done:], batch_size=batch_size):
+                done += 1
+                yield doc
+        except Exception:
+            # The pipe pulls whole batches in step, so the failing text is in the next `batch_size`
+            # (were it not, the next pipe raises again and this repeats: it always moves on).
+            for text in texts[done : done + batch_size]:
+                try:
+                    yield nlp(text)
+                except Exception as e:
+                    yield e
+            done += batch_size
+
+
+def extract_batch(
+    articles: Sequence[Article], model: str, batch_size: int, chunk_chars: int = DEFAULT_CHUNK_CHARS
+) -> list[ExtractResult]:
+    """Parse and extract one batch in this process; only small records leave it, never Docs.
+
+    One result per article, in input order: its extraction, or the `ExtractFailure` of the stage that
+    raised (parse, entities, quotes or metrics).
+    """
     nlp = load_nlp(model)
-    return [extract_doc(doc, article) for doc, article in parse(nlp, articles, batch_size)]
+    return [
+        doc if isinstance(doc, ExtractFailure) else extract_article(doc, article)
+        for article, doc in parse(nlp, articles, batch_size, chunk_chars)
+    ]

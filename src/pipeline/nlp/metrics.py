@@ -705,7 +705,7 @@ def _to_metric(
         metric_id=make_id(article_id, "metric", start_char, end_char),
         article_id=article_id,
         metric_type=fig.metric_type,
-        raw_text=doc.text[start_char:end_char],
+        raw_text=_raw_text(doc, fig, start_char, end_char),
         value=fig.value,
         unit=fig.unit,
         qualifier=fig.qualifier,
@@ -732,6 +732,12 @@ def _char_range(doc: Doc, fig: _Figure) -> tuple[int, int]:
     return doc[fig.start].idx, end
 
 
+def _raw_text(doc: Doc, fig: _Figure, start_char: int, end_char: int) -> str:
+    """`doc.text[start_char:end_char]` from the figure's own tokens: spaCy rebuilds `doc.text` from every
+    token on each access, which made a long article's metrics quadratic."""
+    return doc[fig.start : fig.end].text[: end_char - start_char]
+
+
 def _restatement(doc: Doc, eq: _Figure, original: _Figure, first: Metric) -> Metric:
     """The bracketed figure: same qualifier, period and subject as the original, never negative."""
     value = abs(eq.value)
@@ -749,7 +755,7 @@ def _restatement(doc: Doc, eq: _Figure, original: _Figure, first: Metric) -> Met
         first,
         metric_id=make_id(first.article_id, "metric", start_char, end_char),
         metric_type=eq.metric_type,
-        raw_text=doc.text[start_char:end_char],
+        raw_text=_raw_text(doc, eq, start_char, end_char),
         value=value,
         unit=eq.unit,
         qualifier=qualifier,
@@ -881,7 +887,7 @@ def _period(doc: Doc, fig: _Figure, sent: Span) -> Span | None:
     ancestors = [root, *list(root.ancestors)]
     rank = {t.i: r for r, t in enumerate(ancestors)}
     best: tuple[int, Span] | None = None
-    for ent in sent.ents:
+    for ent in _sentence_ents(sent):
         if ent.label_ != "DATE" or (ent.start < fig.end and fig.start < ent.end):
             continue
         text = ent.text.lower()
@@ -898,6 +904,23 @@ def _period(doc: Doc, fig: _Figure, sent: Span) -> Span | None:
         if best is None or score < best[0]:
             best = (score, ent)
     return best[1] if best is not None else None
+
+
+def _sentence_ents(sent: Span) -> list[Span]:
+    """`sent.ents` read from the sentence's own tokens: spaCy's builds every entity of the Doc on each
+    call, which made a long article's metrics quadratic."""
+    doc = sent.doc
+    ents: list[Span] = []
+    start: int | None = None
+    for tok in sent:
+        if start is not None and tok.ent_iob_ != "I":
+            ents.append(Span(doc, start, tok.i, label=doc[start].ent_type_))
+            start = None
+        if tok.ent_iob_ == "B":
+            start = tok.i
+    if start is not None and (sent.end == len(doc) or doc[sent.end].ent_iob_ != "I"):
+        ents.append(Span(doc, start, sent.end, label=doc[start].ent_type_))  # only entities inside it
+    return ents
 
 
 def _period_text(ent: Span) -> str:

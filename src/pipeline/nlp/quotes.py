@@ -16,9 +16,10 @@ to full names and titles carry over to the same person's later quotes.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from pipeline.ids import make_id
 from pipeline.nlp.constants import (
@@ -349,11 +350,12 @@ def _find_cues(doc: Doc, quoted: list[int], para: list[tuple[int, int]]) -> list
 def _fold_nested(doc: Doc, cues: list[_Cue]) -> list[_Cue]:
     """`He said he believed X`: one quote. `He said X, adding that Y`: two, Y from `he`."""
     dropped: set[int] = set()
+    at = [c.tok.i for c in cues]  # cues are in token order (_find_cues): the ones inside a content, by bisect
     for outer in cues:
         if outer.content is None or outer.tok.i in dropped:
             continue
         a, b = outer.content
-        for inner in cues:
+        for inner in cues[bisect_left(at, a) : bisect_right(at, b)]:  # a..b only narrows below
             if inner is outer or not (a <= inner.tok.i <= b):
                 continue
             if inner.own_subject:
@@ -387,11 +389,16 @@ def _merge(doc: Doc, cues: list[_Cue], spans: list[_Span]) -> list[_Candidate]:
     """Cues with their content, typed by how quoted spans overlap it."""
     out: list[_Candidate] = []
     live = [s for s in spans if s.kind != "title"]
+    live_ends = [s.end for s in live]  # quoted spans never overlap: in order of start and of end alike
     for cue in cues:
         if cue.content is None:
             continue
         a, b = cue.content
-        hits = [s for s in live if s.start <= b and a <= s.end]
+        k = bisect_left(live_ends, a)
+        hits = []
+        while k < len(live) and live[k].start <= b:
+            hits.append(live[k])
+            k += 1
         if not hits:
             out.append(_Candidate("indirect", a, b, cue, []))
             continue
@@ -497,8 +504,19 @@ class _Resolver:
     titles: list[tuple[int, str, str, str | None]] = field(default_factory=list)  # token, eid, title, org
     _by_token: dict[str, list[Entity]] = field(default_factory=dict)
     text: str = ""  # doc.text, which spaCy rebuilds from the tokens on every access
+    _orgs: list[Span] = field(default_factory=list)  # ORG entities in order, and their first tokens
+    _org_starts: list[int] = field(default_factory=list)
+    # Indexes so that a long article's lookups stay local, not scans of the whole article:
+    _history_by_sent: dict[int, list[tuple[int, Entity, bool]]] = field(default_factory=dict)  # history
+    _titles_by_eid: dict[str, list[tuple[int, str, str, str | None]]] = field(default_factory=dict)  # titles
+    _mention_starts: dict[str, list[int]] = field(default_factory=dict)  # entity id -> its mentions' offsets
 
     def __post_init__(self) -> None:
+        # doc.ents is rebuilt over the whole Doc on every access: read once, searched by bisect
+        self._orgs = [e for e in self.doc.ents if e.label_ == "ORG"]
+        self._org_starts = [e.start for e in self._orgs]
+        for m in sorted(self.entities.mentions, key=lambda m: m.start_char):
+            self._mention_starts.setdefault(m.entity_id, []).append(m.start_char)
         # surname (or East Asian family name) -> multi-token PERSON entities carrying it
         for e in self.entities.entities:
             parts = e.canonical_name.split()
@@ -513,11 +531,11 @@ class _Resolver:
                 continue
             if ent.root.dep_ in ("nsubj", "nsubjpass") and ent.root.head.dep_ == "ROOT":
                 # main-clause subjects only: `caused Santini to quit` does not make Santini the topic
-                self.history.append((ent.start, resolved, ent.label_ != "PERSON"))
+                self._add_history(ent.start, resolved, ent.label_ != "PERSON")
             if ent.label_ == "PERSON":
                 title = self.title_of(ent.root, ent.start)
                 if title is not None:
-                    self.titles.append((ent.start, resolved.entity_id, title[0], title[1]))
+                    self._add_title(ent.start, resolved.entity_id, title[0], title[1])
 
     def entity_for(self, head: Token) -> Entity | None:
         """The article entity a name token belongs to; a bare surname maps to the full name."""
@@ -536,13 +554,16 @@ class _Resolver:
         if cands:
             # several people share it: the one mentioned last before this point
             ids = {e.entity_id: e for e in cands}
-            best = max(
-                (m for m in self.entities.mentions if m.entity_id in ids and m.start_char < pos),
-                key=lambda m: m.start_char,
-                default=None,
-            )
-            return ids[best.entity_id] if best is not None else None
+            last = {eid: self._last_mention_before(eid, pos) for eid in ids}
+            best = max((eid for eid in ids if last[eid] >= 0), key=lambda eid: last[eid], default=None)
+            return ids[best] if best is not None else None
         return None
+
+    def _last_mention_before(self, eid: str, pos: int) -> int:
+        """Start offset of the entity's last mention before `pos`, or -1."""
+        starts = self._mention_starts.get(eid, [])
+        k = bisect_left(starts, pos)
+        return starts[k - 1] if k > 0 else -1
 
     def title_of(self, head: Token, name_start: int) -> tuple[str, str | None] | None:
         """Role and affiliation as written: apposition, `who is ...`, or a title before the name."""
@@ -572,18 +593,25 @@ class _Resolver:
         if rng is None or not any(t.pos_ in ("NOUN", "PROPN") for t in self.doc[rng[0] : rng[1] + 1]):
             return None  # `Redknapp, 57, said`: an age is not a title
         start, end = self.doc[rng[0]].idx, _end_char(self.doc[rng[1]])
-        org = next(
-            (e for e in self.doc.ents if e.label_ == "ORG" and start <= e.start_char and e.end_char <= end),
-            None,
-        )
+        org = self._org_within(rng[0], rng[1])
         org_id = None
         if org is not None:
             m = self.entities.mention_at(org.start_char, org.end_char)
             org_id = m.entity_id if m is not None else None
         return self.text[start:end], org_id
 
+    def _org_within(self, a: int, b: int) -> Span | None:
+        """The first ORG entity wholly inside tokens a..b (inclusive)."""
+        k = bisect_left(self._org_starts, a)
+        while k < len(self._orgs) and self._orgs[k].start <= b:
+            if self._orgs[k].end - 1 <= b:
+                return self._orgs[k]
+            k += 1
+        return None
+
     def carried_title(self, eid: str, pos: int) -> tuple[str, str | None] | None:
-        best = max((t for t in self.titles if t[1] == eid and t[0] <= pos), key=lambda t: t[0], default=None)
+        titles = self._titles_by_eid.get(eid, [])
+        best = max((t for t in titles if t[0] <= pos), key=lambda t: t[0], default=None)
         return (best[2], best[3]) if best is not None else None
 
     def resolve(self, subj: Token) -> _Speaker | None:
@@ -621,7 +649,7 @@ class _Resolver:
         org_id: str | None = None
         if ent is None:
             reasons = ("speaker unresolved",)
-            org = next((e for e in doc.ents if e.label_ == "ORG" and a <= e.start and e.end - 1 <= b), None)
+            org = self._org_within(a, b)
             if org is not None:
                 m = self.entities.mention_at(org.start_char, org.end_char)
                 org_id = m.entity_id if m is not None else None
@@ -636,9 +664,10 @@ class _Resolver:
         floor_sent = self.sent_of[subj.i] - _PRONOUN_WINDOW
         best: Entity | None = None
         best_pos = -1
-        for pos, ent, is_group in self.history:
-            if best_pos < pos < subj.i and is_group == group and self.sent_of[pos] >= floor_sent:
-                best, best_pos = ent, pos
+        for sent in range(max(floor_sent, 0), self.sent_of[subj.i] + 1):  # the window's history only
+            for pos, ent, is_group in self._history_by_sent.get(sent, []):
+                if best_pos < pos < subj.i and is_group == group:
+                    best, best_pos = ent, pos
         if best is None:
             return _Speaker(subj.text, None, reasons=("speaker unresolved",))
         org_id = best.entity_id if best.entity_type == "ORG" else None
@@ -646,9 +675,17 @@ class _Resolver:
 
     def remember(self, pos: int, speaker: _Speaker) -> None:
         if speaker.entity is not None:
-            self.history.append((pos, speaker.entity, speaker.entity.entity_type != "PERSON"))
+            self._add_history(pos, speaker.entity, speaker.entity.entity_type != "PERSON")
             if speaker.title is not None:
-                self.titles.append((pos, speaker.entity.entity_id, speaker.title, speaker.org_id))
+                self._add_title(pos, speaker.entity.entity_id, speaker.title, speaker.org_id)
+
+    def _add_history(self, pos: int, ent: Entity, is_group: bool) -> None:
+        self.history.append((pos, ent, is_group))
+        self._history_by_sent.setdefault(self.sent_of[pos], []).append((pos, ent, is_group))
+
+    def _add_title(self, pos: int, eid: str, title: str, org_id: str | None) -> None:
+        self.titles.append((pos, eid, title, org_id))
+        self._titles_by_eid.setdefault(eid, []).append((pos, eid, title, org_id))
 
 
 def _noun_phrase(head: Token) -> tuple[int, int]:
