@@ -160,9 +160,7 @@ def test_a_failed_row_expectation_quarantines_its_article_and_the_rest_loads(cor
 
 def test_a_warn_test_only_reports(corpus: Path, tmp_path: Path) -> None:
     (corpus / "zebra.txt").write_text(ZEBRA)
-    s = Settings(
-        warehouse_dir=tmp_path / "wh", extract_in_process=True, sql_dir=_sql_with_zebra_test(tmp_path, "warn")
-    )
+    s = Settings(warehouse_dir=tmp_path / "wh", extract_in_process=True, sql_dir=_sql_with_zebra_test(tmp_path, "warn"))
     summary = run(s, [str(corpus)])
     assert summary.quarantined == 0 and "Zoo welcomes a zebra" in titles(s)
     assert len(summary.warnings) == 1 and "no_zebras" in summary.warnings[0]

@@ -11,7 +11,7 @@ import multiprocessing as mp
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
@@ -324,11 +324,19 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"))
 
 
-def _submit(pool: ProcessPoolExecutor, batch: list[Article], s: Settings) -> Future[list[ExtractResult]]:
-    return pool.submit(extract_batch, batch, s.spacy_model, s.batch_size, s.parse_chunk_chars)
+# What a worker runs on one batch: `extract_batch` (tests put a stand-in here that crashes on purpose).
+Worker = Callable[[Sequence[Article], str, int, int], list[ExtractResult]]
 
 
-def extract_batches(batches: Iterable[list[Article]], s: Settings) -> Iterator[Extracted]:
+def _submit(
+    pool: ProcessPoolExecutor, batch: list[Article], s: Settings, worker: Worker
+) -> Future[list[ExtractResult]]:
+    return pool.submit(worker, batch, s.spacy_model, s.batch_size, s.parse_chunk_chars)
+
+
+def extract_batches(
+    batches: Iterable[list[Article]], s: Settings, worker: Worker = extract_batch
+) -> Iterator[Extracted]:
     """Extraction in `n_process` worker processes that return records, not Docs (or in this process).
 
     A worker that dies (OOM kill, segfault) costs no other article: the batches it had in flight are
@@ -337,7 +345,7 @@ def extract_batches(batches: Iterable[list[Article]], s: Settings) -> Iterator[E
     """
     if s.extract_in_process:
         for b in batches:
-            yield b, extract_batch(b, s.spacy_model, s.batch_size, s.parse_chunk_chars)
+            yield b, worker(b, s.spacy_model, s.batch_size, s.parse_chunk_chars)
         return
     pending = iter(batches)
     window: deque[tuple[list[Article], Future[list[ExtractResult]]]] = deque()
@@ -345,7 +353,7 @@ def extract_batches(batches: Iterable[list[Article]], s: Settings) -> Iterator[E
     try:
         while True:
             for b in pending:
-                window.append((b, _submit(pool, b, s)))
+                window.append((b, _submit(pool, b, s, worker)))
                 if len(window) >= 2 * s.n_process:
                     break
             if not window:
@@ -359,7 +367,7 @@ def extract_batches(batches: Iterable[list[Article]], s: Settings) -> Iterator[E
                 suspects = [(done, fut), *window]
                 window.clear()
                 for batch, f in suspects:
-                    yield batch, _finished(f) or _one_by_one(batch, s)
+                    yield batch, _finished(f) or _one_by_one(batch, s, worker)
                 pool = _pool(s.n_process)
                 continue
             yield done, results
@@ -374,14 +382,14 @@ def _finished(fut: Future[list[ExtractResult]]) -> list[ExtractResult] | None:
     return None
 
 
-def _one_by_one(batch: list[Article], s: Settings) -> list[ExtractResult]:
+def _one_by_one(batch: list[Article], s: Settings, worker: Worker) -> list[ExtractResult]:
     """Each article of a batch alone in a fresh worker: only an article that kills it is lost."""
     out: list[ExtractResult] = []
     pool = _pool(1)
     try:
         for a in batch:
             try:
-                out.extend(_submit(pool, [a], s).result())
+                out.extend(_submit(pool, [a], s, worker).result())
             except BrokenProcessPool:
                 log.warning("article %s (%s) killed the extraction worker twice: quarantined", a.article_id, a.source)
                 out.append(ExtractFailure(a.article_id, "worker", "WorkerDied", WORKER_DIED))
