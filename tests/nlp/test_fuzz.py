@@ -12,26 +12,22 @@ Three sources of awkward input, all deterministic:
 
 from __future__ import annotations
 
-import math
 import random
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 
 import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.ingest import iter_local
-from pipeline.nlp.constants import DOUBLE_QUOTES, SINGLE_QUOTES
-from pipeline.nlp.extract import extract_doc
 from pipeline.records import Article
 from pipeline.settings import Settings
 from tests.conftest import EXAMPLES
+from tests.nlp.checks import problems
 
 pytestmark = pytest.mark.slow
 
-_QUOTE_MARKS = DOUBLE_QUOTES | SINGLE_QUOTES
 # Cut right after these characters, and after these words: where a truncated text hurts most.
 _CUT_CHARS = frozenset("$£€¥\"'“”‘’-–—%(")
 _CUT_WORDS = re.compile(r"\b(?:to|from|between|and|by|of)\b", re.IGNORECASE)
@@ -50,51 +46,6 @@ _AWKWARD = [
     "0", "0800", "1,000,000", "3.", ".5", "99999999999999999999999999", "9" * 400, "1e9",
 ]  # fmt: skip
 _WORDS = ["the", "rose", "fell", "shares", "Apple", "revenue", "said", "Ms Lee", "in 2024", "million", "of"]
-
-
-# --------------------------------------------------------------------------- checks
-
-
-def _problems(doc: Doc, article: Article) -> list[str]:
-    """Everything wrong with the extraction of one Doc: an exception, or a record outside its text."""
-    text = doc.text
-    try:
-        out = extract_doc(doc, replace(article, body=text))
-    except Exception as e:  # the guard reports every failure, it does not stop at the first
-        return [f"{type(e).__name__}: {e}"]
-    n_sents = sum(1 for _ in doc.sents) if len(doc) else 0
-    bad: list[str] = []
-
-    def span(kind: str, start: int, end: int, sentence: int | None = None) -> bool:
-        if not 0 <= start < end <= len(text):
-            bad.append(f"{kind} span {start}:{end} outside 0:{len(text)}")
-            return False
-        if sentence is not None and not 0 <= sentence < n_sents:
-            bad.append(f"{kind} sentence_index {sentence} not in 0:{n_sents}")
-        return True
-
-    for m in out.mentions:
-        if span("mention", m.start_char, m.end_char, m.sentence_index) and text[m.start_char : m.end_char] != m.text:
-            bad.append(f"mention {m.text!r} != text {text[m.start_char : m.end_char]!r}")
-    for q in out.quotes:
-        # quote_text is the slice with whitespace collapsed and paragraph-reopening marks dropped
-        if span("quote", q.start_char, q.end_char, q.sentence_index) and _bare(q.quote_text) != _bare(
-            text[q.start_char : q.end_char]
-        ):
-            bad.append(f"quote {q.quote_text!r} != text {text[q.start_char : q.end_char]!r}")
-    for mt in out.metrics:
-        if span("metric", mt.start_char, mt.end_char, mt.sentence_index) and text[mt.start_char : mt.end_char] != (
-            mt.raw_text
-        ):
-            bad.append(f"metric {mt.raw_text!r} != text {text[mt.start_char : mt.end_char]!r}")
-        for v in (mt.value, mt.lower_bound, mt.upper_bound):
-            if v is not None and not math.isfinite(v):
-                bad.append(f"metric {mt.raw_text[:40]!r} has value {v}")
-    return bad
-
-
-def _bare(s: str) -> str:
-    return "".join(ch for ch in s if not ch.isspace() and ch not in _QUOTE_MARKS)
 
 
 def _report(failures: list[tuple[str, list[str]]]) -> str:
@@ -156,7 +107,7 @@ def test_every_token_cut_of_the_examples(examples: list[tuple[Article, Doc]]) ->
         for i in range(len(doc) + 1):
             for part in (doc[:i].as_doc(), doc[i:].as_doc()):
                 fragments += 1
-                if probs := _problems(part, article):
+                if probs := problems(part, article):
                     failures.append((part.text, probs))
     assert fragments > 2000
     assert not failures, _report(failures)
@@ -169,7 +120,7 @@ def test_reparsed_text_cuts(nlp: Language, examples: list[tuple[Article, Doc]]) 
     cuts = cuts[:_MAX_REPARSED]
     failures: list[tuple[str, list[str]]] = []
     for (article, text), doc in zip(cuts, nlp.pipe((t for _, t in cuts), batch_size=64), strict=True):
-        if probs := _problems(doc, article):
+        if probs := problems(doc, article):
             failures.append((text, probs))
     assert len(cuts) >= 200
     assert not failures, _report(failures)
@@ -184,11 +135,11 @@ def test_random_splices(nlp: Language, examples: list[tuple[Article, Doc]]) -> N
     texts = [_splice(rng, pieces) for _ in range(_SPLICES)]
     failures: list[tuple[str, list[str]]] = []
     for text, doc in zip(texts, nlp.pipe(texts, batch_size=64), strict=True):
-        if probs := _problems(doc, article):
+        if probs := problems(doc, article):
             failures.append((text, probs))
     assert not failures, _report(failures)
 
 
 @pytest.mark.parametrize("text", ["", " ", "\n", "\n\n\n", '"', "“", "$", "£", "(", "-", "%", "bp", ". . .", "to"])
 def test_tiny_texts(nlp: Language, examples: list[tuple[Article, Doc]], text: str) -> None:
-    assert _problems(nlp(text), examples[0][0]) == []
+    assert problems(nlp(text), examples[0][0]) == []

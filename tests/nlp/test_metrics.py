@@ -438,6 +438,22 @@ def test_range_sets_both_bounds(nlp: Language) -> None:
     assert (m.value, m.qualifier, m.lower_bound, m.upper_bound) == (25, "~", 20, 30)
 
 
+# A `hundred` ending a range of number words covers a bare first number (found by test_properties.py).
+# sentence, raw_text starts with, lower bound, upper bound
+HUNDRED_RANGES = [
+    ("The carmaker plans to hire two to three hundred workers next year.", "two to three hundred", 200, 300),
+    ("The strike could cost two to three hundred thousand jobs.", "two to three hundred thousand", 2e5, 3e5),
+    ("The carmaker plans to hire five to two hundred workers next year.", "five to two hundred", 5, 200),
+    ("The firm will hire two hundred to three hundred engineers.", "two hundred to three hundred", 200, 300),
+]
+
+
+@pytest.mark.parametrize(("text", "raw", "low", "high"), HUNDRED_RANGES)
+def test_hundred_covers_the_whole_range(nlp: Language, text: str, raw: str, low: float, high: float) -> None:
+    m = only(metrics_of(nlp, text), raw)
+    assert (m.qualifier, m.lower_bound, m.upper_bound) == ("~", low, high)
+
+
 @pytest.mark.parametrize(
     ("text", "start", "end"),
     [

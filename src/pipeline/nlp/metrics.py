@@ -345,6 +345,7 @@ def _read_figure(doc: Doc, i: int, limit: int) -> _Figure | None:
     second = _read_range_end(doc, i, first, k, limit)
     if second is not None:
         k = second.end
+        first = _shared_hundred(doc, first, second)
     scale, k = _read_scale(doc, first, second, k, limit)
     low_value = first.value * (scale if first.scale == 1.0 else 1.0)
     if second is not None and first.scale == 1.0 and second.scale != 1.0:
@@ -381,6 +382,15 @@ def _read_range_end(doc: Doc, i: int, first: _Number, k: int, limit: int) -> _Nu
     if first.value / first.scale >= second.value / second.scale:
         return None  # `won 3-1`, `a 2-1 decision`: ranges ascend, scores and votes need not
     return second
+
+
+def _shared_hundred(doc: Doc, first: _Number, second: _Number) -> _Number:
+    """`two to three hundred` is 200-300: a `hundred` ending the range covers a bare first number too."""
+    if first.kind != "words" or second.kind != "words" or doc[second.end - 1].lower_ != W.HUNDRED:
+        return first
+    if any(t.lower_ == W.HUNDRED for t in doc[first.start : first.end]) or first.value * 100 >= second.value:
+        return first  # `two hundred to three hundred`; `five to two hundred` stays 5-200
+    return replace(first, value=first.value * 100)
 
 
 def _read_scale(doc: Doc, first: _Number, second: _Number | None, k: int, limit: int) -> tuple[float, int]:
