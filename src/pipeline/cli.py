@@ -3,19 +3,52 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import shutil
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 
+from pipeline import cli_output
+from pipeline.cli_output import Column, Format
 from pipeline.settings import Settings
 
-console = Console()
+STDOUT = Console()
+console = STDOUT  # prose; on stderr when stdout carries CSV, JSON or Markdown (see `_configure_output`)
 err = Console(stderr=True)
+
+
+class CliError(Exception):
+    """A failure the user can act on: printed as one line on stderr, exit `code` (2 usage, 1 failure)."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class _Output:
+    fmt: Format = "table"
+    wide: bool = False
+    printed: bool = False  # a table was printed: the next one gets a blank line before it
+
+
+_output = _Output()
+
+
+def _configure_output(args: argparse.Namespace) -> None:
+    """Rows in `--format`; with a machine format, prose lines go to stderr so stdout stays parseable."""
+    global console
+    _output.fmt = getattr(args, "format", None) or "table"
+    _output.wide = bool(getattr(args, "wide", False))
+    _output.printed = False
+    console = STDOUT if _output.fmt == "table" else err
 
 
 def _prefect_env() -> None:
@@ -32,13 +65,36 @@ def _settings(args: argparse.Namespace, **overrides: Any) -> Settings:
     return Settings(**overrides)
 
 
-def _print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
-    table = Table(title=title, show_lines=False)
-    for c in columns:
-        table.add_column(str(c), overflow="fold")
-    for r in rows:
-        table.add_row(*["" if v is None else str(v) for v in r])
-    console.print(table)
+def _table_width() -> tuple[int, bool]:
+    """(width, shorten): the terminal's width; a pipe or file gets COLUMNS (else 80) and short ids."""
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns, False
+    columns = os.environ.get("COLUMNS", "")
+    return (int(columns) if columns.isdigit() else 80), True
+
+
+def _print_rows(
+    columns: Sequence[str | Column], rows: Sequence[Sequence[Any]], title: str | None = None, note: str = ""
+) -> None:
+    """Rows to stdout in `--format`; the title, a blank line before it and `note` only in a table."""
+    width, shorten = _table_width()
+    text = cli_output.render(_output.fmt, columns, rows, width=width, wide=_output.wide, shorten=shorten, title=title)
+    if _output.fmt == "table":
+        if _output.printed:
+            text = "\n" + text
+        text += f"{cli_output.wrap(note, width)}\n" if note else ""
+        _output.printed = True
+    elif note:
+        err.print(note, markup=False, highlight=False)
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _say(line: str) -> None:
+    """One line of prose to stdout in a table (stderr with a machine format), wrapped at spaces only."""
+    width, _ = _table_width()
+    target = sys.stdout if _output.fmt == "table" else sys.stderr
+    target.write(cli_output.wrap(line, width, indent="  ") + "\n")
 
 
 def _show_progress(args: argparse.Namespace) -> bool:
@@ -124,45 +180,261 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def _connect_ro(settings: Settings) -> Any:
     from pipeline.warehouse.db import connect
 
-    if not settings.db_path.exists():
-        err.print(f"news-pipeline: no warehouse at {settings.db_path}; run `news-pipeline run SOURCES` first")
-        raise SystemExit(2)
-    return connect(settings.db_path, read_only=True, memory_limit=settings.duckdb_memory_limit)
+    if not settings.db_path.is_file():
+        raise CliError(f"no warehouse at {settings.db_path}; run `news-pipeline run SOURCES` first", 2)
+    try:
+        return connect(settings.db_path, read_only=True, memory_limit=settings.duckdb_memory_limit)
+    except Exception as e:  # not a DuckDB file, unreadable, a newer DuckDB's format...
+        raise CliError(f"cannot open the warehouse {settings.db_path}: {_one_line(e)}", 2) from e
+
+
+def _columns_of(con: Any, table: str) -> list[str]:
+    """The table's columns in this warehouse (an older one may lack columns until the next run adds them)."""
+    rows = con.execute(
+        "select column_name from information_schema.columns where table_schema = 'main' and table_name = ? "
+        "order by ordinal_position",
+        [table],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _select(con: Any, table: str, wanted: Sequence[str], tail: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """`wanted` columns of `table` (NULL for the ones this warehouse lacks), then `tail` (order, limit)."""
+    have = set(_columns_of(con, table))
+    if not have:
+        return []
+    exprs = [f'"{c}"' if c in have else f'null as "{c}"' for c in wanted]
+    return list(con.execute(f'select {", ".join(exprs)} from "{table}" {tail}', list(params)).fetchall())
+
+
+RUN_COLUMNS = (
+    "run_id",
+    "status",
+    "started_at",
+    "finished_at",
+    "duration_s",
+    "articles_new",
+    "articles_updated",
+    "articles_skipped",
+    "articles_rejected",
+    "articles_duplicate",
+    "articles_quarantined",
+    "files_unchanged",
+    "data_test_warnings",
+    "failed_step",
+    "error",
+    "warnings",
+    "extractor_version",
+    "flow_run_id",
+)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One `pipeline_runs` row, by name."""
+
+    values: dict[str, Any]
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values.get(key)
+
+    @property
+    def ended(self) -> datetime:
+        """When the run ended (its start if it has no end), as naive UTC like the warehouse stores it."""
+        at: datetime = self["finished_at"] or self["started_at"]
+        return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at
+
+    def age(self, now: datetime) -> timedelta:
+        return now - self.ended
+
+    def failure(self) -> str:
+        """`at step load: ValueError: ...`"""
+        step, error = self["failed_step"], self["error"]
+        where = f"at step {step}" if step else "at an unknown step"
+        return f"{where}: {error}" if error else where
+
+    def counts(self) -> str:
+        n = {k: self[k] or 0 for k in ("articles_new", "articles_updated", "articles_rejected")}
+        text = f"{n['articles_new']} new, {n['articles_updated']} updated, {n['articles_rejected']} rejected"
+        quarantined = self["articles_quarantined"]
+        return text + ("" if quarantined is None else f", {quarantined} quarantined")
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _runs(con: Any, limit: int) -> list[_Run]:
+    rows = _select(con, "pipeline_runs", RUN_COLUMNS, "order by started_at desc limit ?", [limit])
+    return [_Run(dict(zip(RUN_COLUMNS, r, strict=True))) for r in rows]
+
+
+def _headline(run: _Run, now: datetime) -> list[str]:
+    """What an operator looks for first: the last run's outcome, when, how long, and what it did."""
+    took = "" if run["duration_s"] is None else f", took {cli_output.human_duration(run['duration_s'])}"
+    ago = cli_output.human_duration(run.age(now).total_seconds())
+    started = f"{run['started_at']:%Y-%m-%d %H:%M:%S}"
+    lines = [
+        f"last run {run['run_id']}: {run['status']} {ago} ago (started {started} UTC{took})",
+        f"articles: {run.counts()}",
+    ]
+    if run["status"] != "success":
+        lines.append(f"failed {run.failure()}")
+    if run["data_test_warnings"]:
+        detail = f" ({run['warnings']})" if run["warnings"] else ""
+        lines.append(f"data test warnings: {run['data_test_warnings']}{detail}")
+    return lines
+
+
+def _compact_runs(runs: Sequence[_Run]) -> tuple[list[Column], list[list[Any]]]:
+    """The runs table that fits 80 columns: short run ids, the start to the minute, the failed step."""
+    columns = [
+        Column("run", "id"),
+        Column("status", "word"),
+        Column("started", "word"),
+        Column("took", "word"),
+        Column("new", "number"),
+        Column("updated", "number"),
+        Column("rejected", "number"),
+        Column("quarantined", "number", optional=True),
+        Column("failed", "word"),  # the step; the last run's error is in the headline, all of them with --wide
+    ]
+    rows = [
+        [
+            r["run_id"],
+            r["status"],
+            f"{r['started_at']:%Y-%m-%d %H:%M}",
+            None if r["duration_s"] is None else cli_output.human_duration(r["duration_s"]),
+            r["articles_new"],
+            r["articles_updated"],
+            r["articles_rejected"],
+            r["articles_quarantined"],
+            r["failed_step"],
+        ]
+        for r in runs
+    ]
+    return columns, rows
+
+
+def _check(s: Settings, max_age: timedelta | None) -> tuple[int, str]:
+    """(exit code, one line) for monitoring: 0 when the last run succeeded (within `max_age`), else 1."""
+    if not s.db_path.is_file():
+        return 1, f"CRITICAL: no warehouse at {s.db_path}"
+    with _connect_ro(s) as con:
+        runs = _runs(con, 1)
+    if not runs:
+        return 1, f"CRITICAL: no runs yet in {s.db_path}"
+    run, now = runs[0], _utcnow()
+    ago = cli_output.human_duration(run.age(now).total_seconds())
+    if run["status"] != "success":
+        return (
+            1,
+            f"CRITICAL: last run {run['run_id']} {run['status']} {run.failure()} ({ago} ago)",
+        )
+    if max_age is not None and run.age(now) > max_age:
+        limit = cli_output.human_duration(max_age.total_seconds())
+        return 1, f"CRITICAL: last run {run['run_id']} is {ago} old (over --max-age {limit})"
+    return 0, f"OK: last run {run['run_id']} succeeded {ago} ago: {run.counts()}"
 
 
 def cmd_status(args: argparse.Namespace) -> int:
     from pipeline.schemas import TABLES
 
     s = _settings(args)
+    if args.check:
+        code, line = _check(s, args.max_age)
+        print(line)
+        return code
     with _connect_ro(s) as con:
-        cur = con.execute(
-            "select run_id, status, strftime(started_at, '%Y-%m-%d %H:%M:%S') as started, "
-            "round(duration_s, 1) as seconds, articles_new as new, "
-            "articles_updated as updated, articles_skipped as skipped, articles_rejected as rejected, "
-            "failed_step, error from pipeline_runs order by started_at desc limit ?",
-            [args.limit],
+        runs = _runs(con, args.limit)
+        present = set(
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'main'"
+            ).fetchall()
         )
-        _print_rows([d[0] for d in cur.description], cur.fetchall(), title="last runs")
-        counts = [(t, con.execute(f'select count(*) from "{t}"').fetchone()[0]) for t in TABLES]
-        _print_rows(["table", "rows"], counts, title="tables")
+        counts = [(t, con.execute(f'select count(*) from "{t}"').fetchone()[0]) for t in TABLES if t in present]
+    if _output.fmt != "table":  # machine formats: the runs, every column, full values
+        _print_rows(list(RUN_COLUMNS), [[r[c] for c in RUN_COLUMNS] for r in runs])
+        return 0
+    if not runs:
+        _say("no runs yet: `news-pipeline run SOURCES` loads the first")
+    else:
+        for line in _headline(runs[0], _utcnow()):
+            _say(line)
+        sys.stdout.write("\n")
+        if _output.wide:
+            _print_rows(list(RUN_COLUMNS), [[r[c] for c in RUN_COLUMNS] for r in runs], title="last runs")
+        else:
+            _print_rows(*_compact_runs(runs), title="last runs")
+    _print_rows([Column("table", "word"), Column("rows", "number")], counts, title="tables")
     return 0
+
+
+def _read_sql(args: argparse.Namespace) -> str:
+    """The SQL from the argument, `-f FILE`, or stdin (`-` for either)."""
+    if args.sql is not None and args.file is not None:
+        raise CliError("give the SQL as an argument or with -f FILE, not both", 2)
+    source = args.file if args.file is not None else args.sql
+    if source is None:
+        raise CliError("no SQL: give it as an argument, with -f FILE, or on stdin with `-` (query - < report.sql)", 2)
+    if source == "-":
+        sql = sys.stdin.read()
+    elif args.file is not None:
+        try:
+            sql = Path(source).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise CliError(f"cannot read the SQL file {source}: {getattr(e, 'strerror', None) or e}", 2) from e
+    else:
+        sql = source
+    if not sql.strip():
+        raise CliError("the SQL is empty", 2)
+    return sql
+
+
+COPY_FORMATS = {".parquet": "(FORMAT parquet)", ".csv": "(FORMAT csv, HEADER)"}
+
+
+def _copy_options(path: str) -> str:
+    options = COPY_FORMATS.get(Path(path).suffix.lower())
+    if options is None:
+        raise CliError(f"--output {path}: the file name must end in .parquet or .csv (the format follows it)", 2)
+    return options
 
 
 def cmd_query(args: argparse.Namespace) -> int:
     import duckdb
 
+    sql = _read_sql(args)
+    options = _copy_options(args.output) if args.output else ""
     s = _settings(args)
     with _connect_ro(s) as con:
         try:
-            cur = con.execute(args.sql)
+            if args.output:
+                # COPY writes the file itself: every row, typed (Parquet), without going through Python.
+                body = sql.strip().rstrip(";").strip()
+                target = str(Path(args.output)).replace("'", "''")
+                written = con.execute(f"COPY ({body}) TO '{target}' {options}").fetchone()
+                console.print(f"wrote {written[0] if written else 0} rows to {args.output}", markup=False)
+                return 0
+            cur = con.execute(sql)
+            if cur.description is None:
+                return 0
+            limit = _limit(args)
+            rows = cur.fetchmany(limit + 1) if limit else cur.fetchall()
         except duckdb.Error as e:
-            err.print(f"news-pipeline query: {e}")
-            return 1
-        if cur.description is None:
-            return 0
-        rows = cur.fetchmany(args.limit)
-        _print_rows([d[0] for d in cur.description], rows)
+            raise CliError(_one_line(e), 1) from e
+        more = bool(limit) and len(rows) > limit
+        note = f"(first {limit} rows; --limit N for more, --limit 0 for all)" if more else ""
+        _print_rows([d[0] for d in cur.description], rows[:limit] if limit else rows, note=note)
     return 0
+
+
+def _limit(args: argparse.Namespace, table_default: int = 100) -> int:
+    """Rows to print (0: all): `--limit`, else `table_default` in a table and every row in a machine format."""
+    if args.limit is not None:
+        return max(int(args.limit), 0)
+    return table_default if _output.fmt == "table" else 0
 
 
 def cmd_rejects(args: argparse.Namespace) -> int:
@@ -181,14 +453,50 @@ def cmd_rejects(args: argparse.Namespace) -> int:
         args.sources, args.retry_reasons = [], reasons
         return cmd_run(args)
     s = _settings(args)
+    limit = _limit(args)
     with _connect_ro(s) as con:
-        cur = con.execute(
-            "select source, reason, detail, stored_path, rejected_at from rejects "
-            "order by rejected_at desc, source limit ?",
-            [args.limit],
+        rows = _select(
+            con,
+            "rejects",
+            REJECT_COLUMNS,
+            "order by rejected_at desc, source" + (" limit ?" if limit else ""),
+            [limit + 1] if limit else [],
         )
-        _print_rows([d[0] for d in cur.description], cur.fetchall(), title="rejects")
+    more = bool(limit) and len(rows) > limit
+    rows = rows[:limit] if limit else rows
+    note = f"(the last {limit} rejects; --limit N for more, --limit 0 for all)" if more else ""
+    if _output.fmt != "table" or _output.wide:
+        _print_rows(list(REJECT_COLUMNS), rows, title="rejects", note=note)
+        return 0
+    by_name = [dict(zip(REJECT_COLUMNS, r, strict=True)) for r in rows]
+    shown = [c for c in _COMPACT_REJECTS if c.name != "stage" or any(r["stage"] for r in by_name)]
+    _print_rows(shown, [[r[c.name] for c in shown] for r in by_name], title="rejects", note=note)
     return 0
+
+
+REJECT_COLUMNS = (
+    "source",
+    "reason",
+    "stage",
+    "detail",
+    "rejected_at",
+    "stored_path",
+    "article_id",
+    "content_hash",
+    "extractor_version",
+    "run_id",
+    "reject_id",
+)
+# The 80-column view: what was rejected, why, and when; where its bytes are kept if there is room.
+_COMPACT_REJECTS = (
+    Column("source", "path"),
+    Column("reason", "word"),
+    Column("stage", "word"),
+    Column("detail", "text"),
+    Column("rejected_at", "time"),
+    Column("stored_path", "path", optional=True),
+    Column("article_id", "id", optional=True),
+)
 
 
 def cmd_models(args: argparse.Namespace) -> int:
@@ -238,6 +546,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="news-pipeline", description=__doc__)
+    p.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
     sub = p.add_subparsers(dest="command", required=True)
 
     def add(name: str, help_: str) -> argparse.ArgumentParser:
@@ -245,6 +554,7 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument(
             "--warehouse", metavar="DIR", help="warehouse folder (default: NEWS_WAREHOUSE_DIR or warehouse/)"
         )
+        sp.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="tracebacks for errors")
         return sp
 
     r = add("run", "run the news_etl flow once over files, folders, feeds and URLs")
@@ -253,6 +563,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--no-wait", action="store_true", help="exit non-zero at once if another run holds the warehouse")
     r.add_argument("--n-process", type=int, help="extraction worker processes (default NEWS_N_PROCESS)")
     r.add_argument("--no-progress", action="store_true", help="no progress bars, even on a terminal")
+    _output_options(r)
     r.set_defaults(func=cmd_run)
 
     sv = add("serve", "serve a Prefect deployment of news_etl that runs on a cron schedule")
@@ -263,16 +574,26 @@ def build_parser() -> argparse.ArgumentParser:
     sv.set_defaults(func=cmd_serve)
 
     st = add("status", "show the last runs and table counts")
-    st.add_argument("--limit", type=int, default=10)
+    st.add_argument("--limit", type=int, default=10, help="runs to list (default 10)")
+    st.add_argument(
+        "--check",
+        action="store_true",
+        help="for monitoring: one line, exit 0 if the last run succeeded (within --max-age), else 1",
+    )
+    st.add_argument("--max-age", type=_duration, metavar="AGE", help="with --check: e.g. 90s, 30m, 2h, 1d")
+    _output_options(st)
     st.set_defaults(func=cmd_status)
 
     q = add("query", "run SQL against the warehouse (read-only) and print the result")
-    q.add_argument("sql")
-    q.add_argument("--limit", type=int, default=100)
+    q.add_argument("sql", nargs="?", help="the SQL, or - to read it from stdin")
+    q.add_argument("-f", "--file", metavar="FILE", help="read the SQL from FILE (- for stdin)")
+    q.add_argument("--limit", type=int, help="rows to print (default 100 in a table, all otherwise; 0: all)")
+    q.add_argument("--output", metavar="FILE", help="write every row to FILE.parquet or FILE.csv (DuckDB COPY)")
+    _output_options(q)
     q.set_defaults(func=cmd_query)
 
     rj = add("rejects", "list inputs that could not be read, with the reason")
-    rj.add_argument("--limit", type=int, default=100)
+    rj.add_argument("--limit", type=int, help="rejects to list (default 100 in a table, all otherwise; 0: all)")
     rj.add_argument(
         "--retry",
         action="store_true",
@@ -281,6 +602,7 @@ def build_parser() -> argparse.ArgumentParser:
     rj.add_argument("--reason", action="append", metavar="R", help="with --retry: only this reason (repeatable)")
     rj.add_argument("--no-wait", action="store_true", help="with --retry: do not wait for another run")
     rj.add_argument("--no-progress", action="store_true", help="with --retry: no progress bars")
+    _output_options(rj)
     rj.set_defaults(func=cmd_rejects)
 
     m = add("models", "rebuild the SQL models (no re-extraction)")
@@ -288,6 +610,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.set_defaults(func=cmd_models)
 
     ex = add("export", "write the core tables and marts to Parquet for BI tools")
+    _output_options(ex)
     ex.set_defaults(func=cmd_export)
 
     rp = add("report", "write warehouse/report/index.html, a self-contained report")
@@ -295,9 +618,59 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _duration(value: str) -> timedelta:
+    try:
+        return cli_output.parse_duration(value)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from e
+
+
+def _output_options(sp: argparse.ArgumentParser) -> None:
+    sp.add_argument(
+        "--format",
+        choices=cli_output.FORMATS,
+        default="table",
+        help="table (default), csv, json (JSON Lines: one object per row) or markdown",
+    )
+    sp.add_argument("--wide", action="store_true", help="table: every column, ids and text in full")
+
+
+def _one_line(e: BaseException) -> str:
+    """An exception as one line: DuckDB's message up to its first blank line (not the caret drawing)."""
+    message = str(e).strip().split("\n\n", 1)[0]
+    line = " ".join(message.split()) or type(e).__name__
+    if type(e).__module__.startswith(("duckdb", "_duckdb")) or isinstance(e, CliError):
+        return line
+    return f"{type(e).__name__}: {line}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Exit codes: 0 ok, 1 a failed command or query (or a failed --check), 2 usage or no warehouse,
+    3 the warehouse busy (run --no-wait), 130 interrupted, 141 stdout closed early (`| head`)."""
     args = build_parser().parse_args(argv)
-    code: int = args.func(args)
+    _configure_output(args)
+    prog = f"news-pipeline {args.command}"
+    try:
+        code: int = args.func(args)
+    except CliError as e:
+        if args.debug:
+            raise
+        err.print(f"{prog}: {e}", markup=False, highlight=False, soft_wrap=True)
+        return e.code
+    except KeyboardInterrupt:
+        err.print(f"{prog}: interrupted", markup=False, highlight=False)
+        return 130
+    except BrokenPipeError:  # `| head` stopped reading: not an error worth a message
+        with contextlib.suppress(OSError, ValueError):  # silence the flush at exit too
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except Exception as e:  # one line, not a traceback; --debug shows it
+        if args.debug:
+            raise
+        err.print(
+            f"{prog}: {_one_line(e)} (--debug shows the traceback)", markup=False, highlight=False, soft_wrap=True
+        )
+        return 1
     return code
 
 
