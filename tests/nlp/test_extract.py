@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -236,7 +237,8 @@ def test_a_line_over_spacys_max_length_extracts(nlp: Language) -> None:
     two real sentences, so that the parse stays fast."""
     head = "Helen Marsh, chief executive of Volta Cells, said sales rose 12% to $5m last year. "
     tail = " Tom Okafor said exports fell 3% in 2024."
-    blob = " ".join(f"{k:064x}" for k in range(1_160_000 // 65))
+    # 1 KB "words" (a hex dump): few tokens, so the test takes seconds; prose this long takes minutes
+    blob = " ".join(hashlib.sha256(str(k).encode()).hexdigest() * 16 for k in range(1_160_000 // 1025))
     body = head + blob + tail
     assert len(body) > nlp.max_length and "\n" not in body
     with pytest.raises(ValueError, match="E088"):
