@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
@@ -401,20 +402,35 @@ def test_redirect_to_other_scheme_is_refused(server: Served, tmp_path: Path, pat
 # ---- in the flow -------------------------------------------------------------------------------------
 
 
-def test_a_flow_run_that_fetches_logs_no_warning(
-    server: Served, tmp_path: Path, prefect_harness: None, capfd: pytest.CaptureFixture[str]
-) -> None:
+class _Records(logging.Handler):
+    """Every record that reaches Prefect's loggers (they do not propagate to the root, so caplog misses them)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def test_a_flow_run_that_fetches_logs_no_warning(server: Served, tmp_path: Path, prefect_harness: None) -> None:
     """The fetch bounds its own time, so the task has no Prefect timeout (whose worker-thread warning was noise)."""
     from flows.news_etl import news_etl
 
-    summary = news_etl(
-        sources=[server.url("/article")],
-        warehouse_dir=str(tmp_path / "wh"),
-        settings_overrides={"http_allow_private": True},
-    )
+    # Not capfd: Prefect's console handler keeps the stream it first sees, and capfd closes its stream after
+    # the test, which breaks every later test's logging.
+    handler = _Records()
+    logger = logging.getLogger("prefect")
+    logger.addHandler(handler)
+    try:
+        summary = news_etl(
+            sources=[server.url("/article")],
+            warehouse_dir=str(tmp_path / "wh"),
+            settings_overrides={"http_allow_private": True},
+        )
+    finally:
+        logger.removeHandler(handler)
     assert summary.ingest.new == 1
-    # Prefect's console handler writes to the process's stderr (caplog does not see its records).
-    captured = capfd.readouterr()
-    lines = (captured.out + captured.err).splitlines()
-    assert any("fetch: 1 URLs, 1 fetched" in ln for ln in lines)
-    assert [ln for ln in lines if "| WARNING" in ln] == []
+    messages = [r.getMessage() for r in handler.records]
+    assert any("fetch: 1 URLs, 1 fetched" in m for m in messages)
+    assert [m for r, m in zip(handler.records, messages, strict=True) if r.levelno >= logging.WARNING] == []

@@ -85,3 +85,22 @@ def test_bad_articles_and_an_open_reader_do_not_stop_the_run(tmp_path: Path) -> 
     assert main(["run", str(corpus), "--warehouse", str(wh), "--no-progress"]) == 0
     assert count(db) == n_good + 4
     assert count(db, "select files_unchanged from pipeline_runs order by started_at desc limit 1") == n_good + 4
+
+
+def test_rejects_retry_runs_the_quarantined_articles_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    wh = tmp_path / "wh"
+    corpus = tmp_path / "corpus"
+    n_good = good_articles(corpus)
+    (corpus / "report.txt").write_text("Annual report published\n\n" + "Revenue grew in every region. " * 300)
+    monkeypatch.setenv("NEWS_MAX_ARTICLE_CHARS", "5000")
+    assert main(["run", str(corpus), "--warehouse", str(wh), "--no-progress"]) == 0
+    db = wh / "news.duckdb"
+    assert count(db) == n_good
+    assert count(db, "select count(*) from rejects where reason = 'too_long'") == 1
+    assert count(db, "select articles_quarantined from pipeline_runs") == 1
+
+    assert main(["rejects", "--retry", "--reason", "bad_json", "--warehouse", str(wh)]) == 2  # not retryable
+    monkeypatch.setenv("NEWS_MAX_ARTICLE_CHARS", "5000000")
+    assert main(["rejects", "--retry", "--reason", "too_long", "--warehouse", str(wh), "--no-progress"]) == 0
+    assert count(db) == n_good + 1
+    assert count(db, "select count(*) from rejects") == 0
