@@ -47,6 +47,9 @@ class Settings(BaseSettings):
         default=False, description="allow loopback/private addresses (tests serving on 127.0.0.1)"
     )
     fetch_linked_pages: bool = Field(default=False, description="fetch a feed entry's page for full text")
+    sitemap_max_urls: int = Field(
+        default=500, ge=0, description="article URLs taken from sitemaps per run, newest first"
+    )
     user_agent: str = Field(default="news-pipeline/0.1 (+https://example.invalid/news-pipeline)")
     sql_dir: Path = Field(default_factory=lambda: _default_sql_dir(), description="SQL models folder")
     duckdb_memory_limit: str = Field(default="512MB", description="DuckDB buffer cap; it spills to disk beyond")

@@ -7,7 +7,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from pipeline.ingest.common import InputError, is_symlink_loop, read_bounded, reject
+from pipeline.ingest.jsonfeed import json_kind
 from pipeline.ingest.text import parse_text
+from pipeline.ingest.warc import is_warc, read_warc
 from pipeline.records import Article, Reject, SourceFile
 from pipeline.settings import Settings
 
@@ -15,8 +17,9 @@ TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 FEED_SUFFIXES = frozenset({".rss", ".atom", ".xml"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+JSON_SUFFIXES = frozenset({".json"})  # a JSON Feed when it declares the jsonfeed.org version, else JSON Lines
 URL_LIST_SUFFIXES = frozenset({".urls"})
-KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES | JSONL_SUFFIXES | URL_LIST_SUFFIXES
+KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES | URL_LIST_SUFFIXES
 # Files a folder walk passes over without a reject: not articles, and not mistakes.
 IGNORED_NAMES = frozenset({"README", "README.TXT", "README.md", ".gitkeep", ".DS_Store"})
 
@@ -81,6 +84,9 @@ def _walk_dir(root: Path) -> Iterator[Path | Reject]:
 def read_file(path: Path, settings: Settings) -> Iterator[Item]:
     """One local file to its articles (one for text/HTML, many for feeds and JSON Lines)."""
     source = str(path)
+    if is_warc(path):  # streamed record by record: an archive may be far larger than max_input_bytes
+        yield from read_warc(path, settings)
+        return
     try:
         data = read_bounded(path, settings.max_input_bytes)
     except InputError as e:
@@ -90,7 +96,7 @@ def read_file(path: Path, settings: Settings) -> Iterator[Item]:
 
 
 def parse_payload(data: bytes, source: str, kind: str, settings: Settings, url: str | None = None) -> Iterator[Item]:
-    """Bytes of one input, by kind (a file suffix such as `.txt`, or `html`/`feed`/`jsonl`/`text`)."""
+    """Bytes of one input, by kind (a file suffix such as `.txt`, or `html`/`feed`/`jsonl`/`json`/`jsonfeed`/`text`)."""
     kind = _kind(kind, data)
     try:
         if kind == "text":
@@ -101,8 +107,19 @@ def parse_payload(data: bytes, source: str, kind: str, settings: Settings, url: 
             yield parse_html(data, source, url=url)
         elif kind == "feed":
             from pipeline.ingest.feeds import parse_feed
+            from pipeline.ingest.sitemap import sitemap_root
 
+            if sitemap_root(data):
+                raise InputError(
+                    "sitemap_file",
+                    f"{source}: a sitemap lists URLs, not articles; give its http(s) URL as a source to "
+                    "fetch the articles it lists (URLs whose file name holds `sitemap` and ends in .xml)",
+                )
             yield from parse_feed(data, source, settings)
+        elif kind == "jsonfeed":
+            from pipeline.ingest.jsonfeed import parse_json_feed
+
+            yield from parse_json_feed(data, source)
         elif kind == "jsonl":
             from pipeline.ingest.jsonl import parse_jsonl
 
@@ -125,7 +142,9 @@ def _kind(kind: str, data: bytes) -> str:
         return "feed"
     if kind in JSONL_SUFFIXES:
         return "jsonl"
-    if kind in {"text", "html", "feed", "jsonl"}:
+    if kind in JSON_SUFFIXES or kind == "json":
+        return json_kind(data)
+    if kind in {"text", "html", "feed", "jsonl", "jsonfeed"}:
         return kind
     return sniff(data)
 
@@ -138,7 +157,7 @@ def sniff(data: bytes) -> str:
     if head.startswith(b"<?xml") or head.startswith((b"<rss", b"<feed", b"<rdf")):
         return "html" if b"<html" in head else "feed"
     if head.startswith(b"{"):
-        return "jsonl"
+        return json_kind(data)
     return "text"
 
 

@@ -33,7 +33,7 @@ JSONL_TYPES = frozenset(
 TEXT_TYPES = frozenset({"text/plain"})
 ACCEPTED_TYPES = HTML_TYPES | FEED_TYPES | JSONL_TYPES | TEXT_TYPES
 ACCEPT_HEADER = (
-    "text/html, application/xhtml+xml, application/rss+xml, application/atom+xml, "
+    "text/html, application/xhtml+xml, application/rss+xml, application/atom+xml, application/feed+json, "
     "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, application/x-ndjson;q=0.8, "
     "text/plain;q=0.5"
 )
@@ -394,8 +394,10 @@ def kind_for(kind: str) -> str:
         return "html"
     if kind in {"application/rss+xml", "application/atom+xml", "application/rdf+xml"}:
         return "feed"
+    if kind == "application/feed+json":
+        return "jsonfeed"
     if kind in JSONL_TYPES or kind.endswith("+json"):
-        return "jsonl"
+        return "json"  # a JSON Feed when the body declares its version, else JSON Lines
     if kind in TEXT_TYPES:
         return "text"
     return "sniff"
