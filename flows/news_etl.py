@@ -18,6 +18,7 @@ from flows.progress import RunProgress, run_progress
 from pipeline import steps
 from pipeline.ingest import split_sources, url_list_entries
 from pipeline.ingest.http import Fetched, FetchError, fetch, fetch_error_reject, fetched_items
+from pipeline.ingest.sitemap import expand_sitemaps
 from pipeline.nlp.extract import extract_batch
 from pipeline.records import Article, ExtractFailure, ExtractResult, Reject
 from pipeline.settings import Settings
@@ -268,7 +269,8 @@ def news_etl(
         step = "fetch"
         try:
             with run_progress(show_progress) as bars:
-                fetched = _fetch_all(urls, settings)
+                sitemaps = expand_sitemaps(urls, settings)  # sitemap URLs -> the article URLs they list
+                fetched = _fetch_all(sitemaps.urls, settings) + sitemaps.prefetched
                 step = "ingest"
                 stats = ingest(ctx, paths, fetched, bars.step("ingest"), retry_reasons)
                 step = "extract"
