@@ -208,6 +208,54 @@ def test_the_deadline_spans_every_redirect_hop(server: Served, tmp_path: Path) -
     assert time.monotonic() - start < 0.5 * fetcher.TOTAL_TIME_FACTOR + 1.0  # not 6 hops x 0.4 s
 
 
+def test_trickling_https_headers_are_cut_off_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """TLS replaces the TCP socket object: the deadline must shut down the one reads block on."""
+    import functools
+    import shutil
+    import ssl
+    import subprocess
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    import httpx
+
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("no openssl to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+         "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    server_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_tls.load_cert_chain(cert, key)
+    client_tls = ssl.create_default_context(cafile=str(cert))
+    monkeypatch.setattr(httpx, "Client", functools.partial(httpx.Client, verify=client_tls))
+    answer = trickle_headers(0.2, 60)  # no body chunk to check the deadline at: only a shutdown wakes the read
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            answer(self)  # type: ignore[operator]
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    httpd.socket = server_tls.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        start = time.monotonic()
+        e = fetch_error(f"https://127.0.0.1:{httpd.server_address[1]}/trickle", settings(tmp_path, http_timeout=0.5))
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert (e.reason, e.retryable) == ("timeout", True)
+    assert time.monotonic() - start < 0.5 * fetcher.TOTAL_TIME_FACTOR + 1.0
+
+
 def test_a_fast_fetch_leaves_no_timer_behind(server: Served, tmp_path: Path) -> None:
     import threading
 

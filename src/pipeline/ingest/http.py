@@ -198,8 +198,11 @@ class _Deadline:
         self._timer.cancel()
 
     def trace(self, event: str, info: dict[str, Any]) -> None:
-        """httpcore's `trace` request extension: note the socket of each new connection."""
-        if event != "connection.connect_tcp.complete":
+        """httpcore's `trace` request extension: note the socket of each new connection.
+
+        TLS wraps the TCP socket in a new object (the first is detached), so both are noted.
+        """
+        if event not in {"connection.connect_tcp.complete", "connection.start_tls.complete"}:
             return
         sock = info["return_value"].get_extra_info("socket")
         if not isinstance(sock, socket.socket):
@@ -228,8 +231,9 @@ class _Deadline:
 
 
 def _shutdown(sock: socket.socket) -> None:
-    with suppress(OSError):  # already closed: nothing left to wake
-        sock.shutdown(socket.SHUT_RDWR)
+    # The plain socket's shutdown, also for an SSLSocket (whose own would drop its TLS state under a reader).
+    with suppress(OSError):  # closed or detached: nothing left to wake
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
 def _fetch_hop(client: httpx.Client, original: str, url: str, settings: Settings, deadline: _Deadline) -> Fetched | str:
