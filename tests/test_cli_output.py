@@ -38,6 +38,7 @@ def _lines(text: str) -> list[str]:
 def test_short_ids_are_git_like_and_run_ids_keep_their_random_part() -> None:
     assert short_id(HASH) == "5e1f0a9b"
     assert short_id(RUN) == "9f8e7d6c"
+    assert short_id("entity:" + HASH) == "entity:5e1f0a9b"
     assert short_id("abc") == "abc"
 
 
@@ -193,6 +194,7 @@ def test_parse_duration_refuses(text: str) -> None:
 
 def test_human_and_iso_durations() -> None:
     assert human_duration(4.25) == "4.2s"
+    assert human_duration(1) == "1s"
     assert human_duration(42) == "42s"
     assert human_duration(18300) == "5h 5m"
     assert human_duration(90000) == "1d 1h"

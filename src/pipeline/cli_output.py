@@ -39,7 +39,8 @@ MIN_PATH = 16
 # short form is the random part (the start time has its own column).
 _RUN_ID = re.compile(r"^\d{8}T\d{6}-([0-9a-f]{6,})$")
 _HEXLIKE = re.compile(r"^[0-9a-fA-F-]{16,}$")
-_ID_NAMES = ("id", "hash", "run", "digest")
+_PREFIXED = re.compile(r"^([a-z_]+:)([0-9a-f]{16,})$")  # `entity:4935ac48...`: the kind stays, the hash shortens
+_ID_NAMES = ("id", "hash", "run", "digest", "key")
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,9 @@ def short_id(value: str) -> str:
     m = _RUN_ID.match(value)
     if m:
         return m.group(1)[:SHORT_ID]
+    m = _PREFIXED.match(value)
+    if m:
+        return m.group(1) + m.group(2)[:SHORT_ID]
     return value[:SHORT_ID]
 
 
@@ -367,7 +371,7 @@ def parse_duration(value: str) -> timedelta:
 def human_duration(seconds: float) -> str:
     """`18300` -> `5h 5m`, `42.5` -> `42.5s`: two units at most, for people."""
     if seconds < 60:
-        return f"{seconds:.1f}s" if seconds < 10 else f"{seconds:.0f}s"
+        return f"{seconds:.1f}s" if seconds < 10 and seconds != int(seconds) else f"{seconds:.0f}s"
     minutes, sec = divmod(int(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     days, hours = divmod(hours, 24)
