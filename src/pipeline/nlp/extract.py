@@ -25,7 +25,7 @@ from pipeline.records import Article, ArticleExtraction, ExtractFailure, Extract
 # Bump when extraction output changes: articles extracted by an older version are reprocessed.
 EXTRACTOR_VERSION = "1.0.0"
 
-DEFAULT_CHUNK_CHARS = 100_000  # as `Settings.parse_chunk_chars`; see benchmarks/README.md, "Long articles"
+DEFAULT_CHUNK_CHARS = 20_000  # peak memory of a chunk's parse ~ a normal batch's; benchmarks/README.md, "Long articles"
 _MESSAGE_CHARS = 1000
 
 log = logging.getLogger(__name__)
