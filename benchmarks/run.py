@@ -66,6 +66,7 @@ STEP_LINES = {
     "extract": re.compile(r"\bextract \(.*?\): .* in (?P<s>\d+(?:\.\d+)?)s\s*$"),
     "load": re.compile(r"\bload \+ models: rows (?P<rows>\{.*\}) in (?P<s>\d+(?:\.\d+)?)s\s*$"),
     "export": re.compile(r"\bexport: .* in (?P<s>\d+(?:\.\d+)?)s\s*$"),
+    "publish": re.compile(r"\bpublish: .* in (?P<s>\d+(?:\.\d+)?)s\b"),
 }
 SERVER_START = re.compile(r"Starting temporary server")
 FLOW_BEGIN = re.compile(r"Beginning flow run")

@@ -201,15 +201,16 @@ def load(ctx: steps.RunContext, stats: steps.IngestStats) -> steps.LoadStats:
     """One transaction: replace the run's articles, add its run row, rebuild and test the models; publish."""
     t0 = time.perf_counter()
     models = steps.build_and_test_models(ctx.settings, ctx)
-    inserted = steps.load(ctx, stats, after_load=models)
-    get_run_logger().info(
-        "load + models + publish: rows %s, %d quarantined by data tests, %d data test warnings in %.1fs",
-        inserted,
-        models.quarantined,
-        len(models.warnings),
-        time.perf_counter() - t0,
-    )
-    return steps.LoadStats(inserted, models.quarantined, models.warnings)
+    inserted = steps.load(ctx, stats, after_load=models, publish=False)
+    logger = get_run_logger()
+    logger.info("load + models: rows %s in %.1fs", inserted, time.perf_counter() - t0)
+    if models.quarantined or models.warnings:
+        logger.warning("data tests: %d article(s) quarantined, %d warning(s)", models.quarantined, len(models.warnings))
+    t1 = time.perf_counter()
+    seconds = steps.publish_warehouse(ctx.settings)
+    size = ctx.settings.db_path.stat().st_size / 1e6
+    logger.info("publish: %.1f MB in %.2fs (%.1fs)", size, seconds, time.perf_counter() - t1)
+    return steps.LoadStats(inserted, models.quarantined, models.warnings, seconds)
 
 
 @task(cache_policy=NO_CACHE)

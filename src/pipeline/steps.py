@@ -499,9 +499,10 @@ def load(
     ctx: RunContext,
     stats: IngestStats,
     after_load: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    publish: bool = True,
 ) -> dict[str, int]:
     """Load the run's landing files, its run row, and (inside the same transaction) the models; then
-    publish the warehouse for readers."""
+    publish the warehouse for readers (unless the caller publishes it itself)."""
     s = ctx.settings
     storage = s.storage_options(s.landing_dir)
     files = run_files(s.landing_dir, ctx.run_id, storage)
@@ -515,7 +516,8 @@ def load(
         if not files and models_built(con, s.sql_dir):
             after_load = None  # nothing changed: the models stand as they are, the run only logs itself
         inserted = load_run(con, files, run_row(ctx, stats, "success", landed, **extra), after_load)
-    publish_warehouse(s)
+    if publish:
+        publish_warehouse(s)
     return inserted
 
 
