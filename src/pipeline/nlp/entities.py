@@ -389,22 +389,21 @@ def _join_short_person_names(mentions: list[_Mention], groups: _Groups) -> None:
     first_names: dict[str, str] = {}
     full: dict[str, list[str]] = {}
     full_nodes: dict[str, str] = {}
+    by_ends: dict[tuple[str, str], list[str]] = {}  # (first, last word) -> full names, in order seen
     for m in mentions:
         if m.label != _PERSON:
             continue
         words = m.key.split()
         if len(words) < 2 or m.key in full:
             continue
-        for other, other_words in full.items():
-            if (
-                len(other_words) > len(words)
-                and other_words[0] == words[0]
-                and other_words[-1] == words[-1]
-                and set(words) <= set(other_words)
-            ):
+        # only names with the same first and last word can hold this one: not a scan of every name
+        for other in by_ends.get((words[0], words[-1]), []):
+            other_words = full[other]
+            if len(other_words) > len(words) and set(words) <= set(other_words):
                 groups.union(full_nodes[other], m.node)
                 break
         full[m.key] = words
+        by_ends.setdefault((words[0], words[-1]), []).append(m.key)
         full_nodes[m.key] = m.node
         last_names.setdefault(words[-1], m.node)
         first_names.setdefault(words[0], m.node)
