@@ -363,16 +363,18 @@ def strip_site_affixes(title: str, sites: tuple[str, ...] = (), hosts: tuple[str
 
 def _segments(title: str) -> list[tuple[int, int]]:
     """(start, end) of the parts of `title` between separators."""
+    cuts: list[tuple[int, int]] = []  # (where a separator starts, where it ends)
+    for sep in TITLE_SEPARATORS:
+        at = title.find(sep)
+        while at >= 0:
+            cuts.append((at, at + len(sep)))
+            at = title.find(sep, at + 1)
     out: list[tuple[int, int]] = []
-    start = i = 0
-    while i < len(title):
-        sep = next((s for s in TITLE_SEPARATORS if title.startswith(s, i)), None)
-        if sep:
-            out.append((start, i))
-            i += len(sep)
-            start = i
-        else:
-            i += 1
+    start = 0
+    for at, after in sorted(cuts):
+        if at >= start:  # overlapping separators (` - ` inside ` -- `): the first one wins
+            out.append((start, at))
+            start = after
     out.append((start, len(title)))
     return [(a, b) for a, b in out if title[a:b].strip()]
 
