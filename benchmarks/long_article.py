@@ -2,7 +2,7 @@
 
 usage (from the project root):
   .venv/bin/python benchmarks/long_article.py [--chars 5000000] [--chunk-chars 20000 100000 ...]
-      [--batch 64] [--line 1160000] [--sizes 500000 1000000 2000000] [--only long,batch,...]
+      [--batch 64] [--line 1160000] [--scale-chars 2000000] [--only model,batch,line,long,scale]
 
 Each case runs in its own fresh process (`--case`), so its peak RSS (`ru_maxrss`) is its own:
 
@@ -12,7 +12,8 @@ Each case runs in its own fresh process (`--case`), so its peak RSS (`ru_maxrss`
 - **long**: one body of `--chars` characters through `parse` (chunked, at each `--chunk-chars`) and the
   three extractors, each timed;
 - **line**: one line of `--line` characters of prose (sentences, no line break; over spaCy's max_length);
-- **size**: the long case at each `--sizes`, to check that the extractors grow linearly.
+- **scale**: one body of `--scale-chars` parsed once, then the extractors on its first 1/8, 1/4, 1/2 and
+  all of it (`Doc.as_doc` of a prefix): CPU seconds that should grow linearly.
 
 The long body repeats the project's `examples/text/*.txt` bodies, each copy's numbers shifted, so it is
 not trivially repetitive: `Helen Marsh` is the same person in every copy, `200,000` is never repeated.
@@ -92,43 +93,63 @@ def _cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _extract_one(body: str, chunk_chars: int) -> dict[str, Any]:
-    """Parse one article as `extract_batch` does, then each extractor, timed."""
+def _stages(doc: Any, aid: str) -> dict[str, Any]:
+    """The three extractors over one Doc, each timed in CPU seconds."""
     from pipeline.nlp.entities import extract_entities
-    from pipeline.nlp.extract import parse
-    from pipeline.nlp.loader import load_nlp
     from pipeline.nlp.metrics import extract_metrics
     from pipeline.nlp.quotes import extract_quotes
 
-    nlp = load_nlp(MODEL)
-    model_mb = _peak_mb()
-    cpu0 = _cpu_s()
-    t0 = time.perf_counter()
-    ((a, doc),) = list(parse(nlp, [_article("long", body)], BATCH_SIZE, chunk_chars))
-    if not hasattr(doc, "ents"):
-        raise SystemExit(f"parse failed: {doc}")
-    t1 = time.perf_counter()
-    parse_cpu = _cpu_s() - cpu0
-    ents = extract_entities(doc, a.article_id)
-    t2 = time.perf_counter()
-    quotes = extract_quotes(doc, a.article_id, ents)
-    t3 = time.perf_counter()
-    metrics = extract_metrics(doc, a.article_id, ents, None)
-    t4 = time.perf_counter()
+    c0 = _cpu_s()
+    ents = extract_entities(doc, aid)
+    c1 = _cpu_s()
+    quotes = extract_quotes(doc, aid, ents)
+    c2 = _cpu_s()
+    metrics = extract_metrics(doc, aid, ents, None)
+    c3 = _cpu_s()
     return {
-        "chars": len(body),
         "tokens": len(doc),
-        "chunk_chars": chunk_chars,
-        "model_mb": round(model_mb),
-        "parse_s": round(t1 - t0, 1),
-        "parse_cpu_s": round(parse_cpu, 1),
-        "entities_s": round(t2 - t1, 2),
-        "quotes_s": round(t3 - t2, 2),
-        "metrics_s": round(t4 - t3, 2),
+        "entities_cpu_s": round(c1 - c0, 2),
+        "quotes_cpu_s": round(c2 - c1, 2),
+        "metrics_cpu_s": round(c3 - c2, 2),
         "mentions": len(ents.mentions),
         "quotes": len(quotes),
         "metrics": len(metrics),
     }
+
+
+def _parse_one(body: str, chunk_chars: int) -> tuple[Any, dict[str, Any]]:
+    """One article parsed as `extract_batch` parses it (chunked when long), timed."""
+    from pipeline.nlp.extract import parse
+    from pipeline.nlp.loader import load_nlp
+
+    nlp = load_nlp(MODEL)
+    model_mb = _peak_mb()
+    c0, t0 = _cpu_s(), time.perf_counter()
+    ((_, doc),) = list(parse(nlp, [_article("long", body)], BATCH_SIZE, chunk_chars))
+    if not hasattr(doc, "ents"):
+        raise SystemExit(f"parse failed: {doc}")
+    figures = {"chars": len(body), "chunk_chars": chunk_chars, "model_mb": round(model_mb)}
+    figures |= {"parse_wall_s": round(time.perf_counter() - t0, 1), "parse_cpu_s": round(_cpu_s() - c0, 1)}
+    return doc, figures
+
+
+def _extract_one(body: str, chunk_chars: int) -> dict[str, Any]:
+    doc, figures = _parse_one(body, chunk_chars)
+    return figures | _stages(doc, "long")
+
+
+def _scaling(chars: int, chunk_chars: int) -> dict[str, Any]:
+    """One parse of `chars`, then the extractors on its first 1/8, 1/4, 1/2 and all (cut at a sentence)."""
+    from bisect import bisect_left
+
+    doc, figures = _parse_one(long_body(chars), chunk_chars)
+    starts = [s.start for s in doc.sents]
+    rows = []
+    for part in (8, 4, 2, 1):
+        cut = starts[bisect_left(starts, len(doc) // part)] if part > 1 else len(doc)
+        sub = doc[:cut].as_doc() if part > 1 else doc
+        rows.append({"chars": len(sub.text), **_stages(sub, "scale")})
+    return figures | {"rows": rows}
 
 
 def run_case(case: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -143,21 +164,22 @@ def run_case(case: str, args: argparse.Namespace) -> dict[str, Any]:
 
         source, bodies = ordinary_bodies(args.batch)
         articles = [_article(f"a{k}", b) for k, b in enumerate(bodies)]
-        t0 = time.perf_counter()
+        c0, t0 = _cpu_s(), time.perf_counter()
         results = extract_batch(articles, MODEL, BATCH_SIZE, args.chunk_chars[0])
         out = {
             "source": source,
             "articles": len(articles),
             "chars": sum(len(b) for b in bodies),
-            "seconds": round(time.perf_counter() - t0, 1),
+            "wall_s": round(time.perf_counter() - t0, 1),
+            "cpu_s": round(_cpu_s() - c0, 1),
             "results": len(results),
         }
     elif case == "long":
         out = _extract_one(long_body(args.chars), args.chunk)
     elif case == "line":
         out = _extract_one(long_body(args.line, sep=" "), args.chunk_chars[0])
-    elif case == "size":
-        out = _extract_one(long_body(args.size), args.chunk_chars[0])
+    elif case == "scale":
+        out = _scaling(args.scale_chars, args.chunk_chars[0])
     else:
         raise SystemExit(f"unknown case {case!r}")
     return {"case": case, **out, "peak_rss_mb": round(_peak_mb())}
@@ -177,17 +199,17 @@ def main() -> None:
     p.add_argument("--chunk-chars", type=int, nargs="+", default=[DEFAULT_CHUNK_CHARS], help="chunk sizes to compare")
     p.add_argument("--batch", type=int, default=64, help="ordinary articles in the batch case")
     p.add_argument("--line", type=int, default=1_160_000, help="length of the one-line article")
-    p.add_argument("--sizes", type=int, nargs="*", default=[], help="long-article sizes for the scaling check")
-    p.add_argument("--only", default="model,batch,long,line,size", help="cases to run, comma-separated")
+    p.add_argument("--scale-chars", type=int, default=2_000_000, help="largest body of the scaling check")
+    p.add_argument("--only", default="model,batch,line,long,scale", help="cases to run, comma-separated")
     p.add_argument("--case", help=argparse.SUPPRESS)
     p.add_argument("--chunk", type=int, default=DEFAULT_CHUNK_CHARS, help=argparse.SUPPRESS)
-    p.add_argument("--size", type=int, default=0, help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.case:
         print(json.dumps(run_case(args.case, args)))
         return
 
     argv = ["--chars", str(args.chars), "--batch", str(args.batch), "--line", str(args.line)]
+    argv += ["--scale-chars", str(args.scale_chars)]
     argv += ["--chunk-chars", *map(str, args.chunk_chars)]
     only = set(args.only.split(","))
     results: list[dict[str, Any]] = []
@@ -196,19 +218,20 @@ def main() -> None:
             results.append(_child(case, argv, []))
     if "long" in only:
         results += [_child("long", argv, ["--chunk", str(c)]) for c in args.chunk_chars]
-    if "size" in only:
-        results += [_child("size", argv, ["--size", str(s)]) for s in args.sizes]
+    if "scale" in only:
+        scale = _child("scale", argv, [])
+        results += [{"case": "scale", **row, "peak_rss_mb": scale["peak_rss_mb"]} for row in scale["rows"]]
 
-    print("\ncase   | chars      | chunk   | parse s | entities s | quotes s | metrics s | peak RSS MB")
+    print("\nCPU seconds; peak RSS of the case's process (the model alone is the `model` row)")
+    header = ["case", "chars", "chunk", "parse", "entities", "quotes", "metrics", "peak RSS MB"]
+    print(" | ".join(f"{c:<8}" for c in header))
     for r in results:
-        stages = [r.get(k, "") for k in ("parse_s", "entities_s", "quotes_s", "metrics_s")]
+        keys = ("parse_cpu_s", "entities_cpu_s", "quotes_cpu_s", "metrics_cpu_s")
+        cells = [str(r.get(k, "")) for k in keys]
         if r["case"] == "batch":
-            stages = [f"{r['seconds']} (all)", "", "", ""]
-        print(
-            f"{r['case']:<6} | {r.get('chars', ''):<10} | {r.get('chunk_chars', ''):<7} | "
-            + " | ".join(f"{s!s:<8}" for s in stages)
-            + f" | {r['peak_rss_mb']}"
-        )
+            cells = [f"{r['cpu_s']} all", "", "", ""]
+        row = [r["case"], str(r.get("chars", "")), str(r.get("chunk_chars", "")), *cells, str(r["peak_rss_mb"])]
+        print(" | ".join(f"{c:<8}" for c in row))
 
 
 if __name__ == "__main__":
