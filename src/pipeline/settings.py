@@ -34,10 +34,13 @@ class Settings(BaseSettings):
     extract_in_process: bool = Field(default=False, description="parse in the flow's own process")
     max_input_bytes: int = Field(default=20_000_000, ge=1, description="inputs larger than this are rejected")
     # Longer bodies are parsed in paragraph-aligned chunks of at most this many characters (offsets and
-    # resolution still span the whole article); short enough that one chunk's parse stays small in memory.
-    parse_chunk_chars: int = Field(default=100_000, ge=1_000, description="parse longer bodies in chunks of this size")
+    # resolution still span the whole article): a 100,000-character chunk's parse alone costs ~360 MB, a
+    # 20,000-character one keeps a worker near a normal batch's peak (benchmarks/README.md, "Long articles").
+    parse_chunk_chars: int = Field(default=20_000, ge=1_000, description="parse longer bodies in chunks of this size")
+    # A parsed article's Doc costs ~650 MB per million tokens: 2 M characters keep a worker near 0.43 GB,
+    # 5 M take it to 0.83 GB (benchmarks/README.md). Raise it where memory allows.
     max_article_chars: int = Field(
-        default=5_000_000, ge=1, description="longer bodies are rejected as too_long before any parsing"
+        default=2_000_000, ge=1, description="longer bodies are rejected as too_long before any parsing"
     )
     task_runner: Literal["default", "dask"] = Field(default="default")
     dask_address: str | None = Field(default=None, description="scheduler address; a LocalCluster if unset")
@@ -52,6 +55,9 @@ class Settings(BaseSettings):
     )
     user_agent: str = Field(default="news-pipeline/0.1 (+https://example.invalid/news-pipeline)")
     sql_dir: Path = Field(default_factory=lambda: _default_sql_dir(), description="SQL models folder")
+    themes_file: Path | None = Field(
+        default=None, description="theme taxonomy (TOML); default src/pipeline/nlp/themes.toml (README, Themes)"
+    )
     duckdb_memory_limit: str = Field(default="512MB", description="DuckDB buffer cap; it spills to disk beyond")
     lock_timeout: float = Field(default=3600.0, ge=0, description="seconds to wait for another run's lock")
     landing_url: str | None = Field(
