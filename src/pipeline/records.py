@@ -78,6 +78,7 @@ class EntityMention:
     start_char: int
     end_char: int
     canonical_name: str = ""
+    tone: float | None = None  # -1..1: the tone of the mention's sentence (nlp/tone.py)
 
 
 @dataclass(frozen=True)
@@ -97,13 +98,14 @@ class Quote:
     end_char: int
     confidence: float
     confidence_reason: str | None = None
+    tone: float | None = None  # -1..1: the tone of the sentences the quote spans (nlp/tone.py)
 
 
 @dataclass(frozen=True)
 class Metric:
     metric_id: str
     article_id: str
-    metric_type: str  # money, count, percent, quantity
+    metric_type: str  # money, count, percent, quantity, duration, age
     raw_text: str
     value: float
     unit: str | None
@@ -119,6 +121,18 @@ class Metric:
     sentence_index: int
     start_char: int
     end_char: int
+    base_value: float | None = None  # the SI value of a quantity (5 miles = 8046.72), None without a conversion
+    base_unit: str | None = None  # its SI unit, pint's short form: `m`, `kg`, `K`, `m/s`, `s`
+
+
+@dataclass(frozen=True)
+class ArticleTheme:
+    """One theme of the taxonomy found in an article (nlp/themes.py): score 0..1, the terms that matched."""
+
+    article_id: str
+    theme: str
+    score: float
+    matched_terms: str  # distinct terms, most frequent first, joined by ", "
 
 
 @dataclass(frozen=True)
@@ -130,6 +144,11 @@ class ArticleExtraction:
     mentions: tuple[EntityMention, ...]
     quotes: tuple[Quote, ...]
     metrics: tuple[Metric, ...]
+    # Tone (-1..1) and the shares of words in positive / negative sentences (nlp/tone.py); None without words.
+    tone: float | None = None
+    tone_positive: float | None = None
+    tone_negative: float | None = None
+    themes: tuple[ArticleTheme, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -137,7 +156,7 @@ class ExtractFailure:
     """One article whose parse or extraction raised: it is quarantined (a `rejects` row), never loaded."""
 
     article_id: str
-    stage: str  # parse, entities, quotes, metrics, worker
+    stage: str  # parse, entities, quotes, metrics, tone, themes, worker
     error_type: str
     message: str
 

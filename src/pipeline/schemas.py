@@ -28,6 +28,11 @@ ARTICLES = pa.schema(
         pa.field("run_id", pa.string(), nullable=False),
         pa.field("source_encoding", pa.string()),
         pa.field("site_name", pa.string()),
+        # Set at load from the run's `article_tone` (articles land at ingest, before extraction): -1..1,
+        # and the shares of words in positive / negative sentences (nlp/tone.py).
+        pa.field("tone", pa.float64()),
+        pa.field("tone_positive", pa.float64()),
+        pa.field("tone_negative", pa.float64()),
     ]
 )
 
@@ -57,6 +62,7 @@ ENTITY_MENTIONS = pa.schema(
         pa.field("sentence_index", pa.int32(), nullable=False),
         pa.field("start_char", pa.int32(), nullable=False),
         pa.field("end_char", pa.int32(), nullable=False),
+        pa.field("tone", pa.float64()),  # -1..1, the tone of the mention's sentence
     ]
 )
 
@@ -77,6 +83,27 @@ QUOTES = pa.schema(
         pa.field("end_char", pa.int32(), nullable=False),
         pa.field("confidence", pa.float64(), nullable=False),
         pa.field("confidence_reason", pa.string()),
+        pa.field("tone", pa.float64()),  # -1..1, the tone of the sentences the quote spans
+    ]
+)
+
+# Themes of the taxonomy file (nlp/themes.toml or NEWS_THEMES_FILE) found in an article.
+ARTICLE_THEMES = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("theme", pa.string(), nullable=False),
+        pa.field("score", pa.float64(), nullable=False),
+        pa.field("matched_terms", pa.string(), nullable=False),
+    ]
+)
+
+# The article tone found by extraction, landed per run and applied to `articles` at load.
+ARTICLE_TONE = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("tone", pa.float64()),
+        pa.field("tone_positive", pa.float64()),
+        pa.field("tone_negative", pa.float64()),
     ]
 )
 
@@ -184,6 +211,7 @@ TABLES: dict[str, pa.Schema] = {
     "entity_mentions": ENTITY_MENTIONS,
     "quotes": QUOTES,
     "metrics": METRICS,
+    "article_themes": ARTICLE_THEMES,
     "pipeline_runs": PIPELINE_RUNS,
     "rejects": REJECTS,
     "article_sources": ARTICLE_SOURCES,
@@ -192,7 +220,7 @@ TABLES: dict[str, pa.Schema] = {
 
 # Landed per run but not tables of their own: the extract step's quarantined articles (`rejects` rows
 # that the load also uses to keep those articles out). The ingest step lands `rejects` in the same run.
-LANDING_ONLY: dict[str, pa.Schema] = {"extract_rejects": REJECTS}
+LANDING_ONLY: dict[str, pa.Schema] = {"extract_rejects": REJECTS, "article_tone": ARTICLE_TONE}
 LANDING_TABLES: dict[str, pa.Schema] = {**TABLES, **LANDING_ONLY}
 
 # Primary keys; the loader deduplicates and the data tests check uniqueness on these.
@@ -203,6 +231,7 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "entity_mentions": ("mention_id",),
     "quotes": ("quote_id",),
     "metrics": ("metric_id",),
+    "article_themes": ("article_id", "theme"),
     "pipeline_runs": ("run_id",),
     "rejects": ("reject_id",),
     "article_sources": ("source", "article_id"),
@@ -210,7 +239,7 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 # Tables whose rows belong to one article and are replaced with it.
-ARTICLE_TABLES = ("articles", "entity_mentions", "quotes", "metrics")
+ARTICLE_TABLES = ("articles", "entity_mentions", "quotes", "metrics", "article_themes")
 
 _DUCK_TYPES = {
     pa.string(): "VARCHAR",

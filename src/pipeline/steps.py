@@ -435,6 +435,18 @@ def land_extractions(ctx: RunContext, extracted: Iterable[Extracted], progress: 
                     buf.add("quotes", q)
                 for mt in x.metrics:
                     buf.add("metrics", mt)
+                for th in x.themes:
+                    buf.add("article_themes", th)
+                # the article row landed at ingest; the load sets its tone from this landing-only table
+                buf.add(
+                    "article_tone",
+                    {
+                        "article_id": x.article_id,
+                        "tone": x.tone,
+                        "tone_positive": x.tone_positive,
+                        "tone_negative": x.tone_negative,
+                    },
+                )
         buf.flush()
         writer.close()
         rows = dict(writer.rows)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from typing import TypeVar
 
 from spacy.language import Language
@@ -20,7 +21,18 @@ from pipeline.nlp.entities import ArticleEntities, extract_entities
 from pipeline.nlp.loader import load_nlp
 from pipeline.nlp.metrics import extract_metrics
 from pipeline.nlp.quotes import extract_quotes
-from pipeline.records import Article, ArticleExtraction, ExtractFailure, ExtractResult, Metric, Quote
+from pipeline.nlp.themes import ThemeMatcher, theme_matcher
+from pipeline.nlp.tone import ArticleTone, article_tone
+from pipeline.records import (
+    Article,
+    ArticleExtraction,
+    ArticleTheme,
+    EntityMention,
+    ExtractFailure,
+    ExtractResult,
+    Metric,
+    Quote,
+)
 
 # Bump when extraction output changes: articles extracted by an older version are reprocessed.
 EXTRACTOR_VERSION = "1.0.0"
@@ -41,12 +53,34 @@ class StageError(Exception):
         self.failure = failure
 
 
-def extract_doc(doc: Doc, article: Article) -> ArticleExtraction:
-    """All extractors over one parsed article. Pure: Doc in, records out; an extractor's error propagates."""
+def extract_doc(doc: Doc, article: Article, themes: ThemeMatcher | None = None) -> ArticleExtraction:
+    """All extractors over one parsed article. Pure: Doc in, records out; an extractor's error propagates.
+
+    Themes need a matcher (`theme_matcher(nlp)`, as `extract_batch` passes): without one there are none."""
     ents = extract_entities(doc, article.article_id)
     quotes = extract_quotes(doc, article.article_id, ents)
     metrics = extract_metrics(doc, article.article_id, ents, article.published_at)
-    return ArticleExtraction(article.article_id, ents.entities, ents.mentions, tuple(quotes), tuple(metrics))
+    tone = article_tone(doc)
+    found = themes.match(doc, article.title, article.article_id) if themes else ()
+    return _with_tone(
+        ArticleExtraction(article.article_id, ents.entities, ents.mentions, tuple(quotes), tuple(metrics)), tone, found
+    )
+
+
+def _with_tone(x: ArticleExtraction, tone: ArticleTone, themes: tuple[ArticleTheme, ...]) -> ArticleExtraction:
+    """The extraction with its article tone, its quotes' and mentions' tones (from the sentence scores
+    computed once) and its themes."""
+    mentions: tuple[EntityMention, ...] = tuple(replace(m, tone=tone.at(m.start_char)) for m in x.mentions)
+    quotes = tuple(replace(q, tone=tone.span_tone(q.start_char, q.end_char)) for q in x.quotes)
+    return replace(
+        x,
+        mentions=mentions,
+        quotes=quotes,
+        tone=tone.tone,
+        tone_positive=tone.tone_positive,
+        tone_negative=tone.tone_negative,
+        themes=themes,
+    )
 
 
 def failure(article_id: str, stage: str, error: Exception) -> ExtractFailure:
@@ -65,16 +99,20 @@ def _stage(article_id: str, stage: str, run: Callable[[], _T]) -> _T:
         raise StageError(failure(article_id, stage, e)) from e
 
 
-def extract_article(doc: Doc, article: Article) -> ExtractResult:
+def extract_article(doc: Doc, article: Article, themes: ThemeMatcher | None = None) -> ExtractResult:
     """`extract_doc`, with each extractor guarded: the first stage that raises is the article's result."""
     aid = article.article_id
     try:
         ents: ArticleEntities = _stage(aid, "entities", lambda: extract_entities(doc, aid))
         quotes: list[Quote] = _stage(aid, "quotes", lambda: extract_quotes(doc, aid, ents))
         metrics: list[Metric] = _stage(aid, "metrics", lambda: extract_metrics(doc, aid, ents, article.published_at))
+        tone: ArticleTone = _stage(aid, "tone", lambda: article_tone(doc))
+        found: tuple[ArticleTheme, ...] = (
+            _stage(aid, "themes", lambda: themes.match(doc, article.title, aid)) if themes else ()
+        )
     except StageError as e:
         return e.failure
-    return ArticleExtraction(aid, ents.entities, ents.mentions, tuple(quotes), tuple(metrics))
+    return _with_tone(ArticleExtraction(aid, ents.entities, ents.mentions, tuple(quotes), tuple(metrics)), tone, found)
 
 
 def parse(
@@ -124,10 +162,11 @@ def extract_batch(
     """Parse and extract one batch in this process; only small records leave it, never Docs.
 
     One result per article, in input order: its extraction, or the `ExtractFailure` of the stage that
-    raised (parse, entities, quotes or metrics).
+    raised (parse, entities, quotes, metrics, tone or themes).
     """
     nlp = load_nlp(model)
+    themes = theme_matcher(nlp)  # built once per process and taxonomy file; a malformed file fails the run
     return [
-        doc if isinstance(doc, ExtractFailure) else extract_article(doc, article)
+        doc if isinstance(doc, ExtractFailure) else extract_article(doc, article, themes)
         for article, doc in parse(nlp, articles, batch_size, chunk_chars)
     ]

@@ -45,6 +45,8 @@ def load_run(
         for table in ARTICLE_TABLES:
             if table in files:
                 inserted[table] = _insert(con, table, files[table])
+        if "article_tone" in files:
+            _apply_tone(con, files["article_tone"])
         if "entities" in files:
             inserted["entities"] = _merge_entities(con, files["entities"])
         if "entity_aliases" in files:
@@ -112,6 +114,19 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, path: LandedFile) -> int
         [str(path)],
     ).fetchone()
     return int(row[0]) if row else 0
+
+
+def _apply_tone(con: duckdb.DuckDBPyConnection, path: LandedFile) -> None:
+    """Articles land at ingest, before extraction: their tone, found by extraction, is set here."""
+    con.execute(
+        f"""
+        update articles set tone = t.tone, tone_positive = t.tone_positive, tone_negative = t.tone_negative
+        from (select distinct on (article_id) * from {READ}) as t
+        where articles.article_id = t.article_id
+          and t.article_id not in (select article_id from _quarantined)
+        """,
+        [str(path)],
+    )
 
 
 def _insert_new(con: duckdb.DuckDBPyConnection, table: str, path: LandedFile) -> int:
