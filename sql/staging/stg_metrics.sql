@@ -21,7 +21,9 @@ renamed as (
         equivalent_of,
         sentence_index,
         start_char,
-        end_char
+        end_char,
+        cast(base_value as double) as base_value,
+        nullif(trim(base_unit), '') as base_unit
     from source
 )
 

@@ -127,6 +127,8 @@ METRICS = pa.schema(
         pa.field("sentence_index", pa.int32(), nullable=False),
         pa.field("start_char", pa.int32(), nullable=False),
         pa.field("end_char", pa.int32(), nullable=False),
+        pa.field("base_value", pa.float64()),
+        pa.field("base_unit", pa.string()),
     ]
 )
 

@@ -1,121 +1,61 @@
-"""Word lists for metric extraction: currencies, scales, qualifiers, units and number words.
+"""Word lists of the news register for metric extraction: scales, qualifiers, change verbs, periods.
+
+Currency, unit and number-word data come from babel (CLDR), pint and num2words; what is here are the
+register's own choices about them (which units news writes, which currency a bare `dollars` means).
 
 Everything is lower-case unless noted; lookups in `metrics.py` lower-case the token first.
 """
 
 from __future__ import annotations
 
+from num2words import num2words
+
 # --- Currencies ---------------------------------------------------------------------------------
+# Codes, symbols and names come from CLDR (`nlp/currencies.py`); these are the register's own choices.
 
-# Symbols and codes written before the number (`$5`, `US$5`, `RMB5`, `EUR 5m`). `$` alone is USD.
-CURRENCY_PREFIXES: dict[str, str] = {
+# A bare name or sign several currencies share, when the story names no country: news' usual reading.
+CURRENCY_DEFAULTS: dict[str, str] = {
     "$": "USD",
-    "us$": "USD",
-    "usd": "USD",
-    "hk$": "HKD",
-    "hkd": "HKD",
-    "a$": "AUD",
-    "au$": "AUD",
-    "aud": "AUD",
-    "c$": "CAD",
-    "ca$": "CAD",
-    "cad": "CAD",
-    "s$": "SGD",
-    "sgd": "SGD",
-    "nz$": "NZD",
-    "nzd": "NZD",
-    "nt$": "TWD",
-    "r$": "BRL",
-    "£": "GBP",
-    "gbp": "GBP",
-    "€": "EUR",
-    "eur": "EUR",
-    "¥": "JPY",  # in English-language news ¥ alone is usually yen; yuan is written RMB or yuan
-    "jpy": "JPY",
-    "rmb": "CNY",
-    "cny": "CNY",
-    "₹": "INR",
-    "rs": "INR",
-    "rs.": "INR",
-    "inr": "INR",
-    "₩": "KRW",
-    "krw": "KRW",
-    "chf": "CHF",
-}
-
-# Two-token prefixes as spaCy splits them: `US` `$`.
-CURRENCY_PREFIX_PAIRS: dict[tuple[str, str], str] = {
-    ("us", "$"): "USD",
-    ("hk", "$"): "HKD",
-    ("a", "$"): "AUD",
-    ("c", "$"): "CAD",
-    ("s", "$"): "SGD",
-    ("nz", "$"): "NZD",
-}
-
-# Currency names and codes written after the number (`1.8 trillion yuan`, `5m euros`).
-CURRENCY_NAMES: dict[str, str] = {
-    "yuan": "CNY",
-    "renminbi": "CNY",
-    "rmb": "CNY",
-    "cny": "CNY",
     "dollar": "USD",
-    "dollars": "USD",
-    "usd": "USD",
-    "euro": "EUR",
-    "euros": "EUR",
-    "eur": "EUR",
+    "£": "GBP",
     "pound": "GBP",
-    "pounds": "GBP",
-    "sterling": "GBP",
-    "gbp": "GBP",
+    "¥": "JPY",  # in English-language news ¥ alone is usually yen; yuan is written RMB or yuan
     "yen": "JPY",
-    "jpy": "JPY",
-    "won": "KRW",
-    "krw": "KRW",
-    "rupee": "INR",
-    "rupees": "INR",
-    "inr": "INR",
     "franc": "CHF",
-    "francs": "CHF",
-    "chf": "CHF",
-    "rouble": "RUB",
-    "roubles": "RUB",
-    "ruble": "RUB",
-    "rubles": "RUB",
-    "rand": "ZAR",
     "peso": "MXN",
-    "pesos": "MXN",
-    "lira": "TRY",
+    "rupee": "INR",
+    "rs": "INR",
+    "kr": "SEK",
+    "krona": "SEK",
+    "krone": "NOK",
+    "dinar": "KWD",
+    "shilling": "KES",
     "real": "BRL",
-    "reais": "BRL",
-    "ringgit": "MYR",
-    "baht": "THB",
-    "rupiah": "IDR",
-    "dirhams": "AED",
-    "riyals": "SAR",
-    "naira": "NGN",
-    "shekels": "ILS",
+    "won": "KRW",
+    "rand": "ZAR",
+    "lira": "TRY",
+    "mark": "DEM",
+    "yuan": "CNY",
+    "riyal": "SAR",
+    "rial": "IRR",
 }
-
-# A nationality before `dollars` (and friends) changes the currency: `5bn Australian dollars`.
-CURRENCY_QUALIFIED: dict[tuple[str, str], str] = {
-    ("us", "dollars"): "USD",
-    ("american", "dollars"): "USD",
-    ("australian", "dollars"): "AUD",
-    ("canadian", "dollars"): "CAD",
-    ("singapore", "dollars"): "SGD",
-    ("taiwan", "dollars"): "TWD",
-    ("zealand", "dollars"): "NZD",
-    ("kong", "dollars"): "HKD",
-    ("swiss", "francs"): "CHF",
-    ("indian", "rupees"): "INR",
-    ("south", "korean"): "KRW",
-    ("mexican", "pesos"): "MXN",
-}
-
+# Short forms news writes that CLDR spells out (its `RMB` is the Chinese name for the yuan).
+CURRENCY_ABBREVIATIONS: dict[str, str] = {"rmb": "CNY", "renminbi": "CNY", "sterling": "GBP", "rs": "INR", "rs.": "INR"}
+# Codes whose last name word is an English word in most stories: `mark`, `real`, `won`, `rand`, `dram`.
+NO_SHORT_NAME: frozenset[str] = frozenset({"BRL", "KRW", "AMD", "XDR", "XEU", "XBA", "XBB", "XBC", "XBD"})
+# Last words of names that stay words unless a figure's unit: read only right after a number.
+CURRENCY_WORDS_AFTER_NUMBER_ONLY: frozenset[str] = frozenset({"mark", "marks", "real", "won", "rand", "unit", "units"})
+# `US` `$` as spaCy splits `US$`: the letters a dollar sign takes before it.
+DOLLAR_PREFIX_LETTERS: frozenset[str] = frozenset({"us", "hk", "a", "au", "c", "ca", "s", "nz", "nt", "r", "mx"})
 # Minor units: value is divided by 100. `12.5p` is 0.125 GBP.
 MINOR_CURRENCY: dict[str, str] = {"p": "GBP", "pence": "GBP", "penny": "GBP", "cents": "USD", "cent": "USD"}
+# Money words that make `pounds` sterling rather than weight (and weight words the other way).
+MONEY_CONTEXT: frozenset[str] = frozenset(
+    {"£", "sterling", "gbp", "pence", "penny", "cost", "costs", "price", "prices", "worth", "paid", "pay", "fund"}
+)
+WEIGHT_CONTEXT: frozenset[str] = frozenset(
+    {"weigh", "weighs", "weighed", "weighing", "weight", "heavy", "heavier", "lighter", "bag", "sack", "box"}
+)
 
 # --- Numbers ------------------------------------------------------------------------------------
 
@@ -140,38 +80,12 @@ SCALES: dict[str, float] = {
 # Scale suffixes glued to digits (`1.13bn`, `600m`, `10k`).
 SCALE_SUFFIXES: frozenset[str] = frozenset({"k", "m", "mn", "mln", "bn", "bln", "b", "tn", "trn"})
 
-UNIT_WORDS: dict[str, int] = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-}
-
-TENS_WORDS: dict[str, int] = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
+# Number words from num2words' English vocabulary: `UNIT_WORDS` 0..19, `TENS_WORDS` 20..90, ordinals.
+UNIT_WORDS: dict[str, int] = {num2words(n): n for n in range(20)}
+TENS_WORDS: dict[str, int] = {num2words(n): n for n in range(20, 100, 10)}
+# Ordinals as denominators of fractions: `one fourth of`, `three tenths`; `half`/`quarter` are their own.
+ORDINAL_DENOMINATORS: dict[str, int] = {num2words(n, to="ordinal"): n for n in range(3, 21)} | {
+    num2words(n, to="ordinal"): n for n in (30, 40, 50, 100, 1000)
 }
 
 # `a dozen` = 12; `hundred` multiplies what precedes it (`two hundred`).
@@ -208,63 +122,70 @@ PERCENTAGE_POINT_UNIT = "pp"
 BASIS_POINT_WORDS: frozenset[str] = frozenset({"bp", "bps", "bp.", "bps."})
 POINT_WORDS: frozenset[str] = frozenset({"point", "points", "pt", "pts"})
 
-# Physical units, normalised. A counted noun not listed here makes a `count`, not a `quantity`.
-UNITS: dict[str, str] = {
-    "tonne": "tonnes",
-    "tonnes": "tonnes",
-    "ton": "tons",
-    "tons": "tons",
-    "kg": "kg",
-    "kilograms": "kg",
-    "kilogrammes": "kg",
-    "grams": "g",
-    "ounces": "ounces",
-    "oz": "ounces",
-    "barrel": "barrels",
-    "barrels": "barrels",
-    "bpd": "barrels per day",
-    "litres": "litres",
-    "liters": "litres",
-    "gallons": "gallons",
-    "km": "km",
-    "kilometres": "km",
-    "kilometers": "km",
-    "miles": "miles",
-    "metres": "metres",
-    "meters": "metres",
-    "feet": "feet",
-    "ft": "feet",
-    "hectares": "hectares",
-    "acres": "acres",
-    "gw": "GW",
-    "gigawatts": "GW",
-    "mw": "MW",
-    "megawatts": "MW",
-    "kw": "kW",
-    "kilowatts": "kW",
-    "kwh": "kWh",
-    "mwh": "MWh",
-    "gwh": "GWh",
-    "twh": "TWh",
-    "bcm": "bcm",
-    "teu": "TEU",
-    "nm": "nm",
-    "nanometres": "nm",
-    "nanometers": "nm",
-    "points": "points",
-    "mph": "mph",
-}
+# Units are read with pint (`nlp/units.py`); these say which of its units news writes, and how.
 
-# Two-word units: `square metres`, `cubic metres`.
-UNIT_PAIRS: dict[tuple[str, str], str] = {
-    ("square", "metres"): "square metres",
-    ("square", "meters"): "square metres",
-    ("square", "feet"): "square feet",
-    ("square", "kilometres"): "square km",
-    ("cubic", "metres"): "cubic metres",
-    ("cubic", "meters"): "cubic metres",
+# pint's names of the units news reports. pint also knows `barn`, `at`, `gauss`, `shot`, `hand`: in a story
+# those are words, so a unit outside this set is not read as one.
+NEWS_UNITS: frozenset[str] = frozenset(
+    {
+        "meter", "gram", "metric_ton", "ton", "long_ton", "liter", "watt", "watt_hour", "joule", "calorie",
+        "volt", "ampere", "hertz", "byte", "bit", "mile", "foot", "inch", "yard", "nautical_mile", "acre",
+        "hectare", "pound", "ounce", "troy_ounce", "stone", "carat", "barrel", "gallon", "pint", "quart",
+        "fluid_ounce", "bushel", "degree_Celsius", "degree_Fahrenheit", "kelvin", "degree", "knot",
+        "mile_per_hour", "kilometer_per_hour", "british_thermal_unit", "horsepower", "light_year", "pascal",
+        "bar", "gray", "sievert", "becquerel", "newton", "electron_volt", "decibel", "cubic_centimeter",
+        "square_foot", "square_mile", "pound_force_per_square_inch", "tablespoon", "teaspoon", "cup",
+        "second", "minute", "hour", "day", "week", "month", "year", "decade", "century", "fortnight",
+    }
+)  # fmt: skip
+# Units that take SI prefixes (`kWh`, `mg`, `GW`); `kt` is a knot, not a kilotonne of anything but TNT.
+PREFIXABLE_UNITS: frozenset[str] = frozenset(
+    {"meter", "gram", "metric_ton", "liter", "watt", "watt_hour", "joule", "calorie", "volt", "ampere", "hertz",
+     "byte", "bit", "pascal", "bar", "gray", "sievert", "becquerel", "newton", "electron_volt", "second"}
+)  # fmt: skip
+UNIT_PREFIXES: frozenset[str] = frozenset({"kilo", "mega", "giga", "tera", "peta", "milli", "micro", "nano", "centi"})
+# News abbreviations and spellings pint lacks, as pint expressions.
+UNIT_ALIASES: dict[str, str] = {
+    "bpd": "barrel / day",
+    "b/d": "barrel / day",
+    "mpg": "mile / gallon",
+    "kph": "kilometer / hour",
+    "kmh": "kilometer / hour",
+    "kms": "kilometer",
+    "kilos": "kilogram",
+    "kilo": "kilogram",
+    "celcius": "degree_Celsius",
+    "centigrade": "degree_Celsius",
+    "farenheit": "degree_Fahrenheit",
+    "sqm": "meter ** 2",
+    "sqft": "foot ** 2",
 }
-
+# Readable names where pint's symbol is not the one the contract names (`t` -> `tonnes`).
+UNIT_DISPLAY: dict[str, str] = {"metric_ton": "tonnes", "year": "years", "month": "months", "week": "weeks",
+                                "day": "days", "hour": "hours", "minute": "minutes", "second": "seconds",
+                                "decade": "decades", "century": "centuries", "fortnight": "fortnights"}  # fmt: skip
+TEMPERATURE_WORDS: dict[str, str] = {
+    "celsius": "degree_Celsius",
+    "celcius": "degree_Celsius",
+    "centigrade": "degree_Celsius",
+    "centigrate": "degree_Celsius",
+    "fahrenheit": "degree_Fahrenheit",
+    "farenheit": "degree_Fahrenheit",
+    "fahrenheight": "degree_Fahrenheit",
+    "kelvin": "kelvin",
+    "kelvins": "kelvin",
+}
+TEMPERATURE_LETTERS: dict[str, str] = {"c": "degree_Celsius", "f": "degree_Fahrenheit", "k": "kelvin"}
+DEGREE_WORDS: frozenset[str] = frozenset({"degree", "degrees", "deg", "deg.", "°", "º"})
+# A bare `degrees` or `30C` is a temperature when the sentence talks weather.
+TEMPERATURE_CONTEXT: frozenset[str] = frozenset(
+    {"temperature", "temperatures", "heat", "hot", "cold", "warm", "weather", "freezing", "degrees", "celsius",
+     "fahrenheit", "thermometer", "heatwave", "forecast", "high", "low", "highs", "lows", "outside", "chilly"}
+)  # fmt: skip
+# Adjectives after which `m` glued to a number is metres, not million: `300m tall`, `a 50m-long wall`.
+DIMENSION_ADJECTIVES: frozenset[str] = frozenset(
+    {"tall", "high", "long", "deep", "wide", "away", "thick", "across", "above", "below", "under", "underground"}
+)
 # `wafers per month`, `barrels a day`: the rate is part of the unit.
 RATE_NOUNS: frozenset[str] = frozenset({"day", "week", "month", "year", "hour", "annum", "capita", "head"})
 

@@ -27,33 +27,41 @@ How a figure is read (conventions the warehouse relies on):
 from __future__ import annotations
 
 import calendar
+import math
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.ids import make_id
+from pipeline.nlp import currencies as C
 from pipeline.nlp import metric_words as W
 from pipeline.nlp.entities import ArticleEntities
+from pipeline.nlp.units import UnitRead, read_glued, read_unit
 from pipeline.records import Metric
 
-# One token holding a number, with an optional glued currency prefix and suffix: `$1.13bn`, `RMB5`, `12.5p`.
+# One token holding a number, with an optional glued currency prefix and suffix: `$1.13bn`, `RMB5`, `12.5p`,
+# `-10C`, `120km/h`, `2½`. Digits may be full-width (`\d` is Unicode); signs include the Unicode minus.
 _NUMBER_TOKEN = re.compile(
     r"^(?P<sign>[-+−])?"
-    r"(?P<cur>US\$|HK\$|AU?\$|CA?\$|S\$|NZ\$|NT\$|R\$|RMB|Rs\.?|\$|£|€|¥|₹|₩)?"
+    r"(?P<cur>[A-Za-z]{0,3}[$£€¥₹₩₦₪₫₱₾]|RMB|Rs\.?|Rp|RM)?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
-    r"(?P<suf>[A-Za-z%]+)?$",
-    re.IGNORECASE,
+    r"(?P<frac>[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])?"
+    r"(?P<suf>[A-Za-z%°º/µμ²³·⋅]+)?$",
 )
-_SYMBOL_STARTS = frozenset("$£€¥₹₩+-−")
+_FRACTION_TOKEN = re.compile(r"^(?P<whole>\d+)?(?P<frac>[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])$|^(?P<n>\d{1,2})/(?P<d>\d{1,3})$")
+_SYMBOL_STARTS = frozenset("$£€¥₹₩₦₪₫₱₾+-−½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞")
 _MAX_INT_DIGITS = 15  # more digits before the point than any reported amount has (a quadrillion)
+# Full-width digits and signs as CJK-encoded copy writes them; read as their ASCII forms.
+_FULL_WIDTH = str.maketrans({chr(0xFF10 + d): str(d) for d in range(10)} | {"％": "%", "，": ",", "．": "."})
+_GROUP_SPACES = frozenset({"\u2009", "\u202f", "\u00a0"})  # thin, narrow and non-breaking spaces in `5 000`
 _START_WORDS = (
-    frozenset(W.CURRENCY_PREFIXES)
-    | frozenset(W.UNIT_WORDS)
+    frozenset(W.UNIT_WORDS)
     | frozenset(W.TENS_WORDS)
     | frozenset(W.VAGUE_PLURALS)
-    | {"a", "an", "half", "us", "hk", "nz", "c", "s"}
+    | {"a", "an", "half", "us", "hk", "nz", "c", "s", "rmb", "rs", "rs.", "aged", "age"}
 )
 _HALF_PERIOD_WORDS = frozenset({"first", "second", "the", "latter", "final", "last", "1st", "2nd"})
 _RANGE_DASHES = frozenset({"-", "–", "—"})
@@ -66,11 +74,30 @@ _LINK_POS = frozenset({"ADJ", "ADV", "ADP", "PART"})
 _LINK_DEPS = frozenset({"acomp", "advmod", "prep", "npadvmod", "prt"})
 _SUBJECT_PREPS = frozenset({"of", "in", "at"})
 _RELATIVE_PRONOUNS = frozenset({"which", "that", "who", "whose"})
+_CHANGE_VERBS = (
+    W.FALL_VERBS
+    | W.FALL_BY_VERBS
+    | frozenset(
+        {"rise", "increase", "grow", "climb", "jump", "soar", "surge", "raise", "lift", "boost", "go", "move", "double"}
+    )
+)
+_NOT_CODE_POS = frozenset({"VERB", "ADP", "DET", "PRON", "AUX", "CCONJ", "SCONJ", "ADV", "PART"})
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What an article tells about its figures: the countries it names and its date (for bare `dollars`)."""
+
+    countries: tuple[str, ...] = ()
+    when: date | None = None
+
+
+_NO_CONTEXT = _Context()
 
 
 @dataclass(frozen=True)
 class _Number:
-    """One number as written: `1.13bn`, `five`, `a dozen`, `dozens`, `a third`."""
+    """One number as written: `1.13bn`, `five`, `a dozen`, `dozens`, `a third`, `2½`."""
 
     value: float
     start: int
@@ -79,10 +106,11 @@ class _Number:
     scale: float = 1.0  # scale glued to the token (`600m`); already applied to value
     currency: str | None = None
     percent: bool = False
-    unit: str | None = None
+    unit: UnitRead | None = None  # a unit glued to the digits: `12mg`, `-10C`
     negative: bool = False
     text: str = ""
     basis: bool = False  # `52bp`: basis points glued to the digits
+    glued: str = ""  # the letters glued after the digits, as written
 
 
 @dataclass(frozen=True)
@@ -103,6 +131,9 @@ class _Figure:
     noun: int | None = None  # counted noun or `of` object, token index
     negative: bool = False
     core_start: int = -1  # start before qualifier words were added: the parse is read from here
+    factor: float | None = None  # SI value = value * factor + offset, for units pint converts
+    offset: float = 0.0
+    base_unit: str | None = None
 
     def core(self, doc: Doc) -> Span:
         """The figure without its qualifier words: `1.8 trillion yuan` in `exceeding 1.8 trillion yuan`."""
@@ -117,6 +148,7 @@ def extract_metrics(
 ) -> list[Metric]:
     """Every reported figure in `doc` as a Metric, in text order; restatements point to their original."""
     sent_index, sent_end, sents = _sentence_maps(doc)
+    ctx = _context(doc, published_at)
     out: list[Metric] = []
     last_currency: tuple[int, str] | None = None  # (sentence, currency) of the latest money figure
     i = 0
@@ -126,11 +158,14 @@ def extract_metrics(
             i += 1
             continue
         limit = sent_end[i]
-        fig = _read_figure(doc, i, limit)
+        fig = _read_figure(doc, i, limit, ctx)
+        if fig is None:
+            fig = _listed(doc, i, limit, ctx)  # `45 and 50 cases`: the first count takes the last's noun
         if fig is None or not _is_reported(doc, fig):
             i += 1
             continue
-        fig = _merge_range(doc, fig, limit)
+        fig = _merge_range(doc, fig, limit, ctx)
+        fig = _merge_parts(doc, fig, limit, ctx)
         s_no = sent_index[i]
         if fig.metric_type == "count" and fig.unit is None and last_currency and last_currency[0] == s_no:
             # `77m euros ..., up from 38m`: a bare amount after money in the same sentence is money
@@ -143,11 +178,22 @@ def extract_metrics(
         out.append(metric)
         i = fig.end
         if i < limit and doc[i].text == "(":
-            i = _restatements(doc, fig, metric, i, limit, out)
+            i = _restatements(doc, fig, metric, i, limit, out, ctx)
     return out
 
 
-def _restatements(doc: Doc, fig: _Figure, metric: Metric, i: int, limit: int, out: list[Metric]) -> int:
+def _context(doc: Doc, published_at: datetime | None) -> _Context:
+    """The countries the article names (GPE entities CLDR knows), in order of first mention."""
+    seen: dict[str, None] = {}
+    for ent in doc.ents:
+        if ent.label_ == "GPE":
+            cc = C.country_code(ent.text)
+            if cc is not None:
+                seen.setdefault(cc, None)
+    return _Context(tuple(seen), published_at.date() if published_at is not None else None)
+
+
+def _restatements(doc: Doc, fig: _Figure, metric: Metric, i: int, limit: int, out: list[Metric], ctx: _Context) -> int:
     """`1.8 trillion yuan ($253.3 billion)`, `77m euros (£53m; $100m)`: bracketed restatements.
 
     Appends them to `out` and returns the token index after the bracket; nothing when the bracket
@@ -156,7 +202,7 @@ def _restatements(doc: Doc, fig: _Figure, metric: Metric, i: int, limit: int, ou
     found: list[_Figure] = []
     j = i + 1
     while j < limit:
-        eq = _read_figure(doc, j, limit)
+        eq = _read_figure(doc, j, limit, ctx)
         if eq is None or not _same_kind(fig, eq):
             return i
         found.append(_settle_qualifier_and_sign(doc, eq, j))
@@ -171,20 +217,70 @@ def _restatements(doc: Doc, fig: _Figure, metric: Metric, i: int, limit: int, ou
     return i
 
 
-def _merge_range(doc: Doc, fig: _Figure, limit: int) -> _Figure:
-    """`between 20% and 30%`, `a 3% to 3.5% rise`: two figures with one unit make a range."""
+def _merge_range(doc: Doc, fig: _Figure, limit: int, ctx: _Context = _NO_CONTEXT) -> _Figure:
+    """`between 20% and 30%`, `a 3% to 3.5% rise`, `between 40 mg and 50 mg`: two figures, one unit, a range.
+
+    `from $5m to $7m` is a range too, unless a verb of change governs it (`rose from $5m to $7m`: two levels).
+    """
     if fig.is_range:
         return fig
     before, conn = _low(doc, fig.start - 1, limit), _low(doc, fig.end, limit)
-    if not ((conn == "and" and before == "between") or (conn in ("to", "-", "–") and before in ("a", "an"))):
+    ok = (conn == "and" and before == "between") or (conn in ("to", "-", "–") and before in ("a", "an"))
+    ok = ok or (conn == "to" and before == "from" and not _change_governs(doc[fig.start - 1]))
+    if not ok:
         return fig
-    nxt = _read_figure(doc, fig.end + 1, limit)
+    nxt = _read_figure(doc, fig.end + 1, limit, ctx)
     if nxt is None or nxt.is_range or (nxt.metric_type, nxt.unit) != (fig.metric_type, fig.unit):
         return fig
     lo, hi = fig.value, nxt.value
     if lo >= hi:
         return fig
     return replace(fig, end=nxt.end, value=(lo + hi) / 2, low=lo, high=hi, qualifier="~", is_range=True)
+
+
+def _change_governs(prep: Token) -> bool:
+    head = prep.head
+    return head.lemma_.lower() in _CHANGE_VERBS or head.lemma_.lower() in W.CHANGE_NOUNS
+
+
+def _merge_parts(doc: Doc, fig: _Figure, limit: int, ctx: _Context) -> _Figure:
+    """`5 feet 2 inches`, `1 hour 20 minutes`, `2 hours and 30 minutes`: one figure in its first unit."""
+    if fig.factor is None or fig.is_range or fig.metric_type not in ("quantity", "duration", "age"):
+        return fig
+    j = fig.end + (1 if _low(doc, fig.end, limit) == "and" else 0)
+    nxt = _read_figure(doc, j, limit, ctx) if j < limit and doc[j].like_num else None
+    if nxt is None or nxt.factor is None or nxt.base_unit != fig.base_unit or nxt.is_range:
+        return fig
+    if not nxt.factor < fig.factor or nxt.offset or fig.offset:
+        return fig
+    value = fig.value + nxt.value * nxt.factor / fig.factor
+    mtype = "age" if "age" in (fig.metric_type, nxt.metric_type) else fig.metric_type
+    return replace(fig, end=nxt.end, value=value, metric_type=mtype)
+
+
+def _listed(doc: Doc, i: int, limit: int, ctx: _Context) -> _Figure | None:
+    """`45 and 50 cases`, `3, 4 or 5 tonnes`: a bare number listed before a figure shares its unit."""
+    first = _read_number(doc, i, limit)
+    if first is None or first.kind != "digits" or first.unit is not None or first.currency or first.percent:
+        return None
+    j = first.end
+    if _low(doc, j, limit) not in (",", "and", "or"):
+        return None
+    while j < limit and doc[j].lower_ in (",", "and", "or"):
+        j += 1
+        nxt = _read_figure(doc, j, limit, ctx)
+        if nxt is not None:
+            if nxt.metric_type not in ("count", "quantity") or nxt.unit is None or nxt.is_range:
+                return None
+            value = first.value * (nxt.value / nxt.number.value if nxt.number.value else 1.0)
+            if nxt.scaled:
+                return None  # `5 and 6 million`: the scale may or may not cover the first
+            return replace(nxt, start=i, end=first.end, value=value, low=None, high=None, number=first, noun=nxt.noun)
+        num = _read_number(doc, j, limit)
+        if num is None or num.kind != "digits":
+            return None
+        j = num.end
+    return None
 
 
 # --- Sentences ------------------------------------------------------------------------------------
@@ -195,11 +291,34 @@ def _sentence_maps(doc: Doc) -> tuple[list[int], list[int], list[Span]]:
     sents = list(doc.sents)
     index = [0] * len(doc)
     ends = [0] * len(doc)
+    sents = _rejoin_split_decimals(doc, sents)
     for k, s in enumerate(sents):
         for t in range(s.start, s.end):
             index[t] = k
             ends[t] = s.end
     return index, ends, sents
+
+
+def _rejoin_split_decimals(doc: Doc, sents: list[Span]) -> list[Span]:
+    """`rose 46 . 8 percent`: tokenised copy splits a decimal, and the parser ends a sentence at its point."""
+    out: list[Span] = []
+    for s in sents:
+        if out and _split_decimal_at(doc, out[-1].end - 1):
+            out[-1] = doc[out[-1].start : s.end]
+        else:
+            out.append(s)
+    return out
+
+
+def _split_decimal_at(doc: Doc, p: int) -> bool:
+    return (
+        0 < p < len(doc) - 1
+        and doc[p].text == "."
+        and bool(doc[p].whitespace_)
+        and doc[p - 1].text.isdigit()
+        and bool(doc[p - 1].whitespace_)
+        and doc[p + 1].text.isdigit()
+    )
 
 
 def _low(doc: Doc, k: int, limit: int) -> str:
@@ -219,7 +338,9 @@ def _may_start(tok: Token) -> bool:
         or text[:1] in _SYMBOL_STARTS
         or tok.lower_ in _START_WORDS
         or (len(text) > 1 and text[1:2].isdigit())  # `£5`, `€5m` glued
+        or (len(text) <= 3 and (C.symbol_codes(text) or C.is_code(text) or C.is_code(text.upper())) != frozenset())
         or text[:3].lower() in ("us$", "hk$", "rmb")
+        or (len(text) > 2 and text[2:3].isdigit())
     )
 
 
@@ -228,10 +349,47 @@ def _read_number(doc: Doc, j: int, limit: int) -> _Number | None:
     if j >= limit:
         return None
     tok = doc[j]
-    m = _NUMBER_TOKEN.match(tok.text)
+    text = tok.text.translate(_FULL_WIDTH)
+    frac = _FRACTION_TOKEN.match(text)
+    if frac:
+        return _fraction_number(doc, frac, j, limit)
+    m = _NUMBER_TOKEN.match(text)
     if m:
-        return _digits_number(m, j)
+        num = _digits_number(m, j)
+        return _joined_digits(doc, num, limit) if num is not None else None
     return _word_number(doc, j, limit)
+
+
+def _fraction_number(doc: Doc, m: re.Match[str], j: int, limit: int) -> _Number | None:
+    """`½`, `2½`, `1/4`, and `2 1/2` (a whole number before a fraction token)."""
+    if m["frac"]:
+        value = unicodedata.numeric(m["frac"]) + (float(m["whole"]) if m["whole"] else 0.0)
+    else:
+        n, d = int(m["n"]), int(m["d"])
+        if d == 0 or n >= d:
+            return None  # `24/7`, `9/11`: not a fraction of a whole
+        value = n / d
+    kind = "fraction" if _low(doc, j + 1, limit) == "of" else "digits"  # `1/4 of` is a share, `1/4 mile` not
+    return _Number(value, j, j + 1, kind, text=doc[j].text)
+
+
+def _joined_digits(doc: Doc, num: _Number, limit: int) -> _Number:
+    """Figures split by tokenisation: `46 . 8`, `5 000` (thin space), `2 1/2`: one number."""
+    k = num.end
+    if num.scale != 1.0 or num.unit is not None or (num.currency is not None and num.percent):
+        return num
+    nxt = doc[k].text if k < limit else ""
+    after = doc[k + 1].text if k + 1 < limit else ""
+    if nxt == "." and doc[k - 1].whitespace_ and doc[k].whitespace_ and after.isdigit() and "." not in num.text:
+        return replace(num, value=float(f"{num.text.replace(',', '')}.{after}"), end=k + 2)
+    if nxt in _GROUP_SPACES and len(after) == 3 and after.isdigit() and "." not in num.text:
+        return replace(num, value=num.value * 1000 + float(after), end=k + 2)
+    frac = _FRACTION_TOKEN.match(nxt)
+    if frac and frac["n"] and doc[k - 1].whitespace_ and "." not in num.text and num.kind == "digits":
+        part = _fraction_number(doc, frac, k, limit)
+        if part is not None:
+            return replace(num, value=num.value + part.value, end=k + 1)
+    return num
 
 
 def _digits_number(m: re.Match[str], j: int) -> _Number | None:
@@ -242,11 +400,16 @@ def _digits_number(m: re.Match[str], j: int) -> _Number | None:
     if len(digits.split(".")[0]) > _MAX_INT_DIGITS:
         return None  # a serial or account number; as a float it would overflow to inf once scaled
     value = float(digits)
-    cur = W.CURRENCY_PREFIXES.get(m["cur"].lower()) if m["cur"] else None
-    suf = (m["suf"] or "").lower()
+    if m["frac"]:
+        value += unicodedata.numeric(m["frac"])
+    cur = _glued_currency(m["cur"]) if m["cur"] else None
+    if m["cur"] and cur is None:
+        return None
+    glued = m["suf"] or ""
+    suf = glued.lower()
     scale = 1.0
     percent = basis = False
-    unit: str | None = None
+    unit: UnitRead | None = None
     if suf:
         if suf in W.SCALE_SUFFIXES:
             scale = W.SCALES[suf]
@@ -256,8 +419,10 @@ def _digits_number(m: re.Match[str], j: int) -> _Number | None:
             cur, value = "GBP", value / 100  # `12.5p`: pence
         elif suf in W.BASIS_POINT_WORDS and cur is None:
             basis = True
-        elif suf in W.UNITS:
-            unit = W.UNITS[suf]
+        elif suf == "t" and cur is not None:
+            scale = 1e12  # `$5t`: trillion after a currency, tonnes otherwise
+        elif cur is None and (read := read_unit_glued(glued, j + 1)) is not None:
+            unit = read
         else:
             return None  # ordinals (`22nd`), times (`3pm`), decades (`1990s`), codes (`4G`)
     return _Number(
@@ -272,7 +437,38 @@ def _digits_number(m: re.Match[str], j: int) -> _Number | None:
         negative=m["sign"] in ("-", "−"),
         text=raw,
         basis=basis,
+        glued=glued,
     )
+
+
+def read_unit_glued(glued: str, end: int) -> UnitRead | None:
+    """A unit glued to digits (`12mg`, `-10C`); `pm`/`am` after digits are times, never picometres."""
+    if glued.lower() in ("pm", "am", "st", "nd", "rd", "th", "s", "g"):
+        return None  # `3pm`, `22nd`, `1990s`, `4G`
+    return read_glued(glued, end)
+
+
+def _glued_currency(sym: str) -> str | None:
+    """A currency sign or code glued before digits: `$`, `US$`, `HK$`, `₦`, `Rp`, `RMB`, `Rs.`."""
+    low = sym.lower()
+    if low in W.CURRENCY_ABBREVIATIONS:
+        return W.CURRENCY_ABBREVIATIONS[low]
+    codes = C.symbol_codes(sym)
+    if codes:
+        return C.resolve(codes, sym, (), None)
+    if sym.endswith("$") and sym[:-1].lower() in W.DOLLAR_PREFIX_LETTERS:
+        return _dollar_with_letters(sym[:-1])
+    return None
+
+
+def _dollar_with_letters(letters: str) -> str | None:
+    """`C$`, `S$`, `US$`: a dollar whose code begins with the letters (CLDR's symbols first: `A$`, `HK$`)."""
+    codes = C.symbol_codes(letters + "$")
+    if codes:
+        return C.resolve(codes, "$", (), None)
+    dollars = C.name_codes(("dollar",))
+    fits = frozenset(c for c in dollars if c.startswith(letters.upper()))
+    return C.resolve(fits, "dollar", (), None) if fits else None
 
 
 def _word_number(doc: Doc, j: int, limit: int) -> _Number | None:
@@ -286,8 +482,9 @@ def _word_number(doc: Doc, j: int, limit: int) -> _Number | None:
             return _Number(1.0, j, j + 1, "words")
         if nxt == W.DOZEN:
             return _Number(12.0, j, j + 2, "words")
-        if nxt in W.FRACTIONS and nxt != "half" and _low(doc, j + 2, limit) == "of":
-            return _Number(W.FRACTIONS[nxt], j, j + 2, "fraction")
+        frac = _fraction_word(nxt) if nxt != "half" else None
+        if frac is not None and _low(doc, j + 2, limit) == "of":
+            return _Number(frac, j, j + 2, "fraction")
         return None
     if low == "half":
         if _low(doc, j - 1, limit) in _HALF_PERIOD_WORDS or doc[j].ent_type_ == "DATE":
@@ -307,6 +504,9 @@ def _word_number(doc: Doc, j: int, limit: int) -> _Number | None:
     if low in W.TENS_WORDS and _low(doc, k, limit) in _RANGE_DASHES and _low(doc, k + 1, limit) in W.UNIT_WORDS:
         value += W.UNIT_WORDS[_low(doc, k + 1, limit)]
         k += 2
+    elif low in W.TENS_WORDS and 0 < W.UNIT_WORDS.get(_low(doc, k, limit), 0) < 10:
+        value += W.UNIT_WORDS[_low(doc, k, limit)]  # `ninety five`, without its hyphen
+        k += 1
     if _low(doc, k, limit) == W.HUNDRED:
         value *= 100
         k += 1
@@ -315,32 +515,56 @@ def _word_number(doc: Doc, j: int, limit: int) -> _Number | None:
         k += 1
     # `two-thirds of`, `three quarters of`
     f = k + 1 if _low(doc, k, limit) in _RANGE_DASHES else k
-    if _low(doc, f, limit) in W.FRACTIONS and _low(doc, f + 1, limit) == "of":
-        return _Number(value * W.FRACTIONS[_low(doc, f, limit)], j, f + 1, "fraction")
+    frac = _fraction_word(_low(doc, f, limit))
+    if frac is not None and _low(doc, f + 1, limit) == "of":
+        return _Number(value * frac, j, f + 1, "fraction")
     return _Number(value, j, k, "words")
 
 
-def _currency_prefix(doc: Doc, i: int, limit: int) -> tuple[str | None, int]:
-    """A currency written before the number as its own token(s): `$`, `US$`, `US` `$`, `RMB`, `EUR`."""
+def _fraction_word(word: str) -> float | None:
+    """`half`, `third`, `quarters`, `fifths`, `tenth`, `hundredths`: a fraction word, from the ordinals."""
+    if word in W.FRACTIONS:
+        return W.FRACTIONS[word]
+    d = W.ORDINAL_DENOMINATORS.get(word) or W.ORDINAL_DENOMINATORS.get(word[:-1] if word.endswith("s") else "")
+    return 1 / d if d else None
+
+
+def _currency_prefix(doc: Doc, i: int, limit: int, ctx: _Context = _NO_CONTEXT) -> tuple[str | None, int]:
+    """A currency written before the number as its own token(s): `$`, `US$`, `US` `$`, `RMB`, `EUR`, `₦`."""
     if i >= limit:
         return None, i  # `rose from two to`: the text or sentence ends where a second number would be
-    low = doc[i].lower_
-    pair = (low, _low(doc, i + 1, limit))
-    if pair in W.CURRENCY_PREFIX_PAIRS and not doc[i].whitespace_:
-        return W.CURRENCY_PREFIX_PAIRS[pair], i + 2
-    if low in W.CURRENCY_PREFIXES and not low.isdigit():
-        return W.CURRENCY_PREFIXES[low], i + 1
+    tok = doc[i]
+    low = tok.lower_
+    if i + 1 < limit and doc[i + 1].text == "$" and not tok.whitespace_ and low in W.DOLLAR_PREFIX_LETTERS:
+        code = _dollar_with_letters(tok.text)
+        if code is not None:
+            return code, i + 2
+    if low.isdigit() or tok.like_num:
+        return None, i
+    if low in W.CURRENCY_ABBREVIATIONS:
+        return W.CURRENCY_ABBREVIATIONS[low], i + 1
+    codes = C.symbol_codes(tok.text)
+    if codes and (not tok.text.isalpha() or not tok.whitespace_):
+        return C.resolve(codes, tok.text, (), None), i + 1  # `$`, `HK$`; a letter symbol only glued: `Rp`
+    if (
+        len(tok.text) == 3
+        and C.is_code(tok.text.upper())
+        and not tok.is_stop
+        and (tok.text.isupper() or (tok.text.islower() and tok.pos_ not in _NOT_CODE_POS))
+    ):
+        return tok.text.upper(), i + 1
     return None, i
 
 
-def _read_figure(doc: Doc, i: int, limit: int) -> _Figure | None:
+def _read_figure(doc: Doc, i: int, limit: int, ctx: _Context = _NO_CONTEXT) -> _Figure | None:
     """The figure starting at token i: currency, number or range, scale, then unit or counted noun."""
-    currency, j = _currency_prefix(doc, i, limit)
+    currency, j = _currency_prefix(doc, i, limit, ctx)
     first = _read_number(doc, j, limit)
     if first is None:
         return None
     if currency is not None and first.kind not in ("digits", "words"):
         return None
+    first = _glued_by_context(doc, first, limit, currency)
     k = first.end
     second = _read_range_end(doc, i, first, k, limit)
     if second is not None:
@@ -359,9 +583,78 @@ def _read_figure(doc: Doc, i: int, limit: int) -> _Figure | None:
         high = high_value / 100 if high_value is not None else None  # `10-15bp`: the unit covers both
         return _make_figure(i, k, first, low_value / 100, high, "percent", W.PERCENTAGE_POINT_UNIT, scaled, None)
     if currency is None and not percent and unit is None:
-        return _figure_with_unit(doc, i, first, low_value, high_value, scaled, k, limit)
-    mtype = "money" if currency else "percent" if percent else "quantity"
-    return _make_figure(i, k, first, low_value, high_value, mtype, currency or ("%" if percent else unit), scaled, None)
+        if second is None and not scaled and (ratio := _ratio(doc, i, first, k, limit)) is not None:
+            return ratio
+        return _figure_with_unit(doc, i, first, low_value, high_value, scaled, k, limit, ctx)
+    if unit is not None and currency is None and not percent:
+        return _unit_figure(doc, i, first, low_value, high_value, scaled, unit, limit)
+    mtype = "money" if currency else "percent"
+    return _make_figure(i, k, first, low_value, high_value, mtype, currency or "%", scaled, None)
+
+
+def _glued_by_context(doc: Doc, num: _Number, limit: int, currency: str | None) -> _Number:
+    """`300m tall` is metres, `5m people` million; `573K` in a sentence on heat is kelvin, else thousand."""
+    if currency is not None or num.currency is not None or not num.glued:
+        return num
+    glued = num.glued.lower()
+    nxt = _low(doc, num.end, limit)
+    after = _low(doc, num.end + 1, limit)
+    want: str | None = None
+    if glued == "m" and (nxt in W.DIMENSION_ADJECTIVES or (nxt in _RANGE_DASHES and after in W.DIMENSION_ADJECTIVES)):
+        want = "m"
+    elif glued == "k" and num.glued == "K" and _temperature_talk(doc, num.start, limit):
+        want = "K"
+    if want is None:
+        return num
+    read = read_glued(want, num.end)
+    if read is None:
+        return num
+    return replace(num, value=num.value / num.scale, scale=1.0, unit=read)
+
+
+def _temperature_talk(doc: Doc, i: int, limit: int) -> bool:
+    """Does the text around token i talk about temperature (for a bare `degrees` or `K`)?"""
+    lo, hi = max(0, i - 12), min(len(doc), max(limit, i + 1) + 4)
+    return any(doc[t].lower_ in W.TEMPERATURE_CONTEXT for t in range(lo, hi) if t != i)
+
+
+def _ratio(doc: Doc, i: int, first: _Number, k: int, limit: int) -> _Figure | None:
+    """`one in five adults`, `one out of three`: a share, reported as a percentage."""
+    if first.kind not in ("digits", "words") or first.value <= 0:
+        return None
+    j = k + 2 if (_low(doc, k, limit), _low(doc, k + 1, limit)) == ("out", "of") else k + 1
+    if j == k + 1 and _low(doc, k, limit) != "in":
+        return None
+    den = _read_number(doc, j, limit)
+    if den is None or den.kind not in ("digits", "words") or den.scale != 1.0 or den.unit is not None:
+        return None
+    if not first.value < den.value <= 1000 or _year_like(den.text) or doc[j].ent_type_ in ("DATE", "TIME"):
+        return None
+    return _make_figure(i, den.end, first, first.value / den.value * 100, None, "percent", "%", False, None)
+
+
+def _unit_figure(
+    doc: Doc,
+    i: int,
+    first: _Number,
+    low_value: float,
+    high_value: float | None,
+    scaled: bool,
+    read: UnitRead,
+    limit: int,
+) -> _Figure:
+    """A figure whose unit was read (glued or after it): quantity, temperature, duration or age."""
+    end = read.end
+    mtype = "duration" if read.kind == "duration" else "quantity"
+    if read.kind == "duration":
+        if _low(doc, end, limit) == "old":
+            mtype, end = "age", end + 1  # `five years old`, `90 day old`
+        elif (_low(doc, end, limit), _low(doc, end + 1, limit)) == ("of", "age"):
+            mtype, end = "age", end + 2  # `18 months of age`
+        elif _low(doc, i - 1, limit) == "aged" or _low(doc, i - 1, limit) == "age":
+            mtype = "age"
+    fig = _make_figure(i, end, first, low_value, high_value, mtype, read.unit, scaled, None)
+    return replace(fig, factor=read.factor, offset=read.offset, base_unit=read.base_unit)
 
 
 def _read_range_end(doc: Doc, i: int, first: _Number, k: int, limit: int) -> _Number | None:
@@ -400,6 +693,8 @@ def _read_scale(doc: Doc, first: _Number, second: _Number | None, k: int, limit:
         low = low[:-1]  # `$500m.`: spaCy's tokenizer keeps `m.` as an abbreviation
     if low not in W.SCALES:
         return 1.0, k
+    if low == "m" and _low(doc, k + 1, limit) in W.DIMENSION_ADJECTIVES:
+        return 1.0, k  # `300 m tall`: metres
     last = second or first
     if last.scale != 1.0:
         return 1.0, k
@@ -417,11 +712,14 @@ def _figure_with_unit(
     scaled: bool,
     k: int,
     limit: int,
+    ctx: _Context = _NO_CONTEXT,
 ) -> _Figure | None:
     """Unit written after the number: percent words, currency names, physical units or a counted noun."""
-    a, b, c = _low(doc, k, limit), _low(doc, k + 1, limit), _low(doc, k + 2, limit)
+    if k < limit and doc[k].is_space and doc[k].text in _GROUP_SPACES:
+        k += 1  # `5 km` with a non-breaking space
+    a, b = _low(doc, k, limit), _low(doc, k + 1, limit)
     found: tuple[str, str, int] | None = None  # metric_type, unit, end
-    if a in W.PERCENT_TOKENS:
+    if a in W.PERCENT_TOKENS or a == "％":
         found = ("percent", "%", k + 1)
     elif (a, b) == ("per", "cent"):
         found = ("percent", "%", k + 2)
@@ -431,26 +729,150 @@ def _figure_with_unit(
         low_value /= 100  # a basis point is a hundredth of a percentage point
         high_value = high_value / 100 if high_value is not None else None
         found = ("percent", W.PERCENTAGE_POINT_UNIT, bp_end)
-    elif (b, c) in W.CURRENCY_QUALIFIED and a in ("hong", "new", "south"):
-        found = ("money", W.CURRENCY_QUALIFIED[(b, c)], k + 3)
-    elif (a, b) in W.CURRENCY_QUALIFIED:
-        found = ("money", W.CURRENCY_QUALIFIED[(a, b)], k + 2)
-    elif a in W.CURRENCY_NAMES and doc[k].pos_ != "VERB":
-        found = ("money", W.CURRENCY_NAMES[a], k + 1)
+    elif (money := _currency_after(doc, first, k, limit, scaled, ctx)) is not None:
+        found = ("money", *money)
     elif a in W.MINOR_CURRENCY:
         low_value /= 100
         high_value = high_value / 100 if high_value is not None else None
         found = ("money", W.MINOR_CURRENCY[a], k + 1)
-    elif (a, b) in W.UNIT_PAIRS:
-        found = ("quantity", W.UNIT_PAIRS[(a, b)], k + 2)
-    elif a in W.UNITS and a != "points":
-        found = ("quantity", W.UNITS[a], k + 1)
     if found is not None:
         mtype, unit, end = found
-        if mtype == "quantity":
-            unit, end = _with_rate(doc, unit, end, limit)
         return _make_figure(i, end, first, low_value, high_value, mtype, unit, scaled, None)
+    if (age := _age(doc, i, first, k, limit)) is not None:
+        return age
+    if a in _RANGE_DASHES and k + 1 < limit and not doc[k - 1].whitespace_:
+        return _hyphenated(doc, i, first, low_value, high_value, scaled, k, limit)
+    read = _unit_after(doc, first, k, limit)
+    if read is not None:
+        return _unit_figure(doc, i, first, low_value, high_value, scaled, read, limit)
     return _counted(doc, i, first, low_value, high_value, scaled, k, limit)
+
+
+def _currency_after(
+    doc: Doc, first: _Number, k: int, limit: int, scaled: bool, ctx: _Context
+) -> tuple[str, int] | None:
+    """A currency named after the number: `yuan`, `Swiss francs`, `Finnish markka`, `EUR`; (code, end)."""
+    if k >= limit or doc[k].pos_ == "VERB":
+        return None
+    tok = doc[k]
+    if len(tok.text) == 3 and C.is_code(tok.text.upper()) and (tok.text.isupper() or tok.pos_ not in _NOT_CODE_POS):
+        return tok.text.upper(), k + 1
+    if tok.lower_ in W.CURRENCY_ABBREVIATIONS:
+        return W.CURRENCY_ABBREVIATIONS[tok.lower_], k + 1
+    most = C.tables().max_words
+    for n in range(min(most, limit - k), 0, -1):
+        words = tuple(doc[t].lower_ for t in range(k, k + n))
+        codes = C.name_codes(words)
+        if not codes:
+            continue
+        if words[-1].startswith("pound") and _pounds_are_weight(doc, first, k + n - 1, limit, scaled):
+            return None
+        code = C.resolve(codes, words[-1], ctx.countries, ctx.when)
+        return (code, k + n) if code is not None else None
+    return None
+
+
+def _pounds_are_weight(doc: Doc, first: _Number, p: int, limit: int, scaled: bool) -> bool:
+    """`20 pounds of rice`, `a twenty pound bag`, `weighs 200 pounds`: weight; `5 million pounds`: money."""
+    if scaled:
+        return False
+    lo, hi = max(0, first.start - 10), min(limit, p + 6)
+    window = {doc[t].lower_ for t in range(lo, hi)}
+    if window & W.MONEY_CONTEXT:
+        return False
+    if window & W.WEIGHT_CONTEXT:
+        return True
+    if _low(doc, p + 1, limit) == "of":
+        return True  # `a pound of coal`: money is not measured out of something
+    tok = doc[p]
+    return tok.dep_ in ("compound", "amod", "nmod", "nummod") and tok.head.i > p and tok.head.pos_ == "NOUN"
+
+
+def _unit_after(doc: Doc, first: _Number, k: int, limit: int) -> UnitRead | None:
+    """A unit written after the number, as pint reads it; ambiguous words decided by their context."""
+    if k >= limit:
+        return None
+    tok = doc[k]
+    low = tok.lower_
+    if low in ("in", "in.") and not _inch(doc, k, limit):
+        return None  # `5 in March`: the preposition
+    if low in ("pm", "am", "p.m.", "a.m."):
+        return None  # `3 pm`: a time; a picometre is no news unit
+    if low in ("m", "t") and tok.pos_ in ("VERB", "AUX"):
+        return None
+    read = read_unit(doc, k, limit)
+    if read is None:
+        return None
+    if (read.unit in ("°", "deg") or low in ("degree", "degrees", "deg")) and _temperature_talk(doc, k, limit):
+        return replace(read, unit="degrees", kind="temperature", factor=None, offset=0.0, base_unit=None)
+    if read.kind == "duration" and _low(doc, read.end, limit) in ("ago", "earlier"):
+        return None  # `five years ago`: a date
+    return read
+
+
+def _inch(doc: Doc, k: int, limit: int) -> bool:
+    """`in` after a number is inches only before a break or in `5 ft 2 in`: elsewhere a preposition."""
+    nxt = doc[k + 1] if k + 1 < limit else None
+    if nxt is None or nxt.is_punct:
+        return k >= 2 and (doc[k - 2].lower_ in ("ft", "feet", "foot", "'") or doc[k].text == "in." or nxt is None)
+    return False
+
+
+def _hyphenated(
+    doc: Doc,
+    i: int,
+    first: _Number,
+    low_value: float,
+    high_value: float | None,
+    scaled: bool,
+    k: int,
+    limit: int,
+) -> _Figure | None:
+    """`a 45-acre site`, `a 30-year-old`, `a 10-year bond`, `a 300-page report`: a number-unit modifier.
+
+    A unit modifier is a quantity; `N-year-old` an age; a time modifier names a kind of thing (a bond's
+    tenor, a 12-month high), not a reported figure; a counted noun (`300-page`) neither.
+    """
+    read = read_unit(doc, k + 1, limit)
+    if read is None or read.end < k + 2:
+        return None
+    if read.kind == "duration":
+        if _low(doc, read.end, limit) in _RANGE_DASHES and _low(doc, read.end + 1, limit) == "old":
+            fig = _make_figure(i, read.end + 2, first, low_value, high_value, "age", read.unit, scaled, None)
+            return replace(fig, factor=read.factor, offset=read.offset, base_unit=read.base_unit)
+        return None
+    if doc[k + 1].lower_ in ("in", "m", "t", "pm", "am"):
+        return None
+    return _unit_figure(doc, i, first, low_value, high_value, scaled, read, limit)
+
+
+def _age(doc: Doc, i: int, first: _Number, k: int, limit: int) -> _Figure | None:
+    """`aged 45`, `age 87`, `87 yo`, `Smith, 45,`: an age in years without a written unit."""
+    if first.kind not in ("digits", "words") or not 0 < first.value < 130 or first.value != int(first.value):
+        return None
+    prev = _low(doc, i - 1, limit)
+    end = first.end
+    if _low(doc, k, limit) in ("yo", "y.o.", "y/o"):
+        end = k + 1
+    elif prev in ("aged", "age"):
+        pass
+    elif prev == "," and i >= 2 and _person_apposition(doc, i) and _low(doc, k, limit) in (",", ")", ""):
+        pass  # `Smith, 45, has run the bank`: news gives a person's age in apposition
+    else:
+        return None
+    read = read_glued("year", end)
+    if read is None:
+        return None
+    fig = _make_figure(i, end, first, first.value, None, "age", read.unit, False, None)
+    return replace(fig, factor=read.factor, offset=read.offset, base_unit=read.base_unit)
+
+
+def _person_apposition(doc: Doc, i: int) -> bool:
+    """`Smith, 45,`: the number stands in apposition to a name (the small parser often calls it an ORG)."""
+    name = doc[i - 2]
+    return name.ent_type_ == "PERSON" or (
+        name.pos_ == "PROPN" and name.ent_type_ not in ("GPE", "LOC", "NORP") and doc[i].dep_ == "appos"
+    )
 
 
 def _basis_point_end(doc: Doc, k: int, limit: int, scaled: bool) -> int | None:
@@ -485,6 +907,8 @@ def _counted(
         if _low(doc, k, limit) != "of":
             return None
         noun = _of_object(doc, k, limit)
+        if noun is None and first.kind == "fraction" and k + 1 >= limit:
+            return _make_figure(i, k + 1, first, low_value * 100, None, "percent", "%", False, None)  # `a third of`
         if noun is None or noun.pos_ == "PRON" or noun.lemma_ == "point":
             return None  # `half of it`; `a quarter of a point` is 0.25 pp, not 25 %
         if first.kind == "fraction":
@@ -498,11 +922,7 @@ def _counted(
         if scaled:  # `rose to 5 million`: clearly a figure, even without its noun
             return _make_figure(i, k, first, low_value, high_value, "count", None, True, None)
         return None
-    if noun.lower_ in W.UNITS and noun.lower_ != "points":
-        unit = W.UNITS[noun.lower_]
-        mtype = "quantity"
-    else:
-        unit, mtype = _counted_unit(noun), "count"
+    unit, mtype = _counted_unit(noun), "count"
     unit, end = _with_rate(doc, unit, noun.i + 1, limit)
     return _make_figure(i, end, first, low_value, high_value, mtype, unit, scaled, noun.i)
 
@@ -590,9 +1010,10 @@ def _is_reported(doc: Doc, fig: _Figure) -> bool:
     if fig.metric_type in ("count", "quantity"):
         if tok.ent_type_ in _NAME_LABELS:
             return False  # `Formula 1 cars`, a number inside a name
-        if tok.ent_type_ in ("DATE", "TIME", "ORDINAL") and not fig.scaled:
+        bare = fig.metric_type == "count"  # a unit pint read makes `40 mg` a quantity, whatever the tagger says
+        if bare and tok.ent_type_ in ("DATE", "TIME", "ORDINAL") and not fig.scaled:
             return False
-        if num.kind == "digits" and not fig.scaled and _year_like(num.text):
+        if bare and num.kind == "digits" and not fig.scaled and _year_like(num.text):
             return False
         if prev is not None and (prev.lower_ in W.LABEL_NOUNS or prev.pos_ == "PROPN"):
             return False  # `Article 5`, `Boeing 737`
@@ -730,7 +1151,17 @@ def _to_metric(
         sentence_index=sentence_index,
         start_char=start_char,
         end_char=end_char,
+        base_value=_base_value(fig.value, fig),
+        base_unit=fig.base_unit if fig.factor is not None else None,
     )
+
+
+def _base_value(value: float, fig: _Figure) -> float | None:
+    """The SI value (5 miles = 8046.72 m), None where no conversion exists."""
+    if fig.factor is None:
+        return None
+    base = value * fig.factor + fig.offset
+    return base if math.isfinite(base) else None
 
 
 def _char_range(doc: Doc, fig: _Figure) -> tuple[int, int]:
@@ -774,6 +1205,8 @@ def _restatement(doc: Doc, eq: _Figure, original: _Figure, first: Metric) -> Met
         equivalent_of=first.metric_id,
         start_char=start_char,
         end_char=end_char,
+        base_value=_base_value(value, eq),
+        base_unit=eq.base_unit if eq.factor is not None else None,
     )
 
 
