@@ -41,7 +41,7 @@ NEWS_LEXICON: dict[str, float] = {
     **dict.fromkeys(("tumble", "tumbled", "tumbles", "slide", "slid", "sank", "slashed"), -1.3),
     **dict.fromkeys(("soar", "soared", "soars", "soaring", "surged", "rallied", "rebounded"), 1.5),
     **dict.fromkeys(("layoff", "layoffs", "redundancies", "bankruptcy", "insolvency", "bankruptcies"), -2.2),
-    **dict.fromkeys(("slowdown", "downturn", "slowed", "stagnation", "contraction"), -1.4),
+    **dict.fromkeys(("slowdown", "downturn", "slowed", "stagnation", "contraction"), -1.9),
     **dict.fromkeys(("shortfall", "shortages", "deficits", "gap", "gaps", "lagging", "dependent"), -0.9),
     **dict.fromkeys(("inflation", "tariffs", "tariff", "sanctions", "casualties", "fatalities"), -0.8),
     **dict.fromkeys(("wrongdoing", "fraud", "bribery", "corruption", "scandal"), -2.0),
