@@ -162,14 +162,10 @@ def sniff(data: bytes) -> str:
 
 
 def iter_local(paths: Iterable[str], settings: Settings) -> Iterator[Item]:
-    """Articles and rejects from local files and folders, in a stable order."""
-    for entry in walk(paths):
-        if isinstance(entry, Reject):
-            yield entry
-        elif entry.suffix.lower() in URL_LIST_SUFFIXES:
-            continue  # URL lists are expanded by `url_list_entries` and fetched by the flow
-        else:
-            yield from read_file(entry, settings)
+    """Articles and rejects from local files and folders, in a stable order (every file read)."""
+    for item in iter_local_files(paths, settings, {}):
+        if not isinstance(item, SourceFile):
+            yield item
 
 
 # source -> (size, mtime_ns, articles) of the local files read before under this extractor version.
@@ -186,7 +182,7 @@ def iter_local_files(paths: Iterable[str], settings: Settings, known: KnownFiles
             yield entry
             continue
         if entry.suffix.lower() in URL_LIST_SUFFIXES:
-            continue
+            continue  # URL lists are expanded by `url_list_entries` and fetched by the flow
         try:
             st = entry.stat()
         except OSError:
