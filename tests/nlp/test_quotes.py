@@ -409,7 +409,7 @@ def test_record_fields(nlp: Language) -> None:
             'He said "we will win the title this year.\n\nThe club lost on Monday.',
             "unbalanced quotation marks",
         ),
-        ("Analysts believe the central bank will raise rates in March.", "weak reporting verb"),
+        ("Analysts predicted that the central bank would raise rates in March.", "weak reporting verb"),
     ],
 )
 def test_low_confidence_says_why(nlp: Language, text: str, reason: str) -> None:

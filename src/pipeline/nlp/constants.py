@@ -1,138 +1,17 @@
-"""Word lists for the NLP extractors: reporting verbs, quotation marks, title cues.
+"""Word lists for the NLP extractors: quotation marks, title cues, speaker words (cue words: `cues.py`).
 
 Lemmas are lower-case; spaCy's English lemmatizer gives `say` for `said`, `emphasize` for `emphasizing`.
 """
 
 from __future__ import annotations
 
-# Verbs that report speech or a stated position. A verb here with a content clause is a quote cue.
-REPORTING_VERBS: frozenset[str] = frozenset(
-    {
-        "acknowledge",
-        "add",
-        "admit",
-        "advise",
-        "allege",
-        "announce",
-        "answer",
-        "argue",
-        "ask",
-        "assert",
-        "assure",
-        "believe",
-        "boast",
-        "caution",
-        "claim",
-        "comment",
-        "complain",
-        "concede",
-        "conclude",
-        "confide",
-        "confirm",
-        "contend",
-        "declare",
-        "deny",
-        "emphasise",
-        "emphasize",
-        "estimate",
-        "explain",
-        "forecast",
-        "highlight",
-        "indicate",
-        "insist",
-        "joke",
-        "maintain",
-        "note",
-        "observe",
-        "pledge",
-        "point",  # only with the particle `out`, checked in code
-        "predict",
-        "promise",
-        "quip",
-        "reaffirm",
-        "recall",
-        "remark",
-        "reiterate",
-        "reply",
-        "report",
-        "respond",
-        "reveal",
-        "say",
-        "state",
-        "stress",
-        "tell",
-        "testify",
-        "underline",
-        "underscore",
-        "urge",
-        "vow",
-        "warn",
-        "write",
-    }
-)
-
-# Epistemic verbs: reported belief rather than speech, so a quote they cue is less certain.
-WEAK_REPORTING_VERBS: frozenset[str] = frozenset({"believe", "estimate", "forecast", "predict"})
-
-# Verbs whose content can be a to-infinitive: `urged the industry to eliminate barriers`.
-XCOMP_REPORTING_VERBS: frozenset[str] = frozenset({"advise", "ask", "pledge", "promise", "tell", "urge", "vow", "warn"})
-
-# Verbs whose content can be their object phrase: `highlighted the need to ...`.
-OBJECT_REPORTING_VERBS: frozenset[str] = frozenset(
-    {
-        "emphasise",
-        "emphasize",
-        "highlight",
-        "note",
-        "reaffirm",
-        "reiterate",
-        "stress",
-        "underline",
-        "underscore",
-    }
-)
-
-# Verbs whose direct object is the hearer, not the content: `told reporters that ...`.
-HEARER_OBJECT_VERBS: frozenset[str] = frozenset({"assure", "tell", "warn", "advise", "urge", "remind"})
-
-# Common nouns that can be the source in `according to X` (names and organisations always can).
-SOURCE_NOUNS: frozenset[str] = frozenset(
-    {
-        "analysis",
-        "analyst",
-        "authority",
-        "data",
-        "estimate",
-        "expert",
-        "figure",
-        "forecast",
-        "government",
-        "industry",
-        "minister",
-        "ministry",
-        "official",
-        "police",
-        "poll",
-        "report",
-        "research",
-        "researcher",
-        "source",
-        "spokesman",
-        "spokesperson",
-        "spokeswoman",
-        "statement",
-        "statistic",
-        "study",
-        "survey",
-        "witness",
-    }
-)
-
 # Subjects that are never a speaker: expletives and relative pronouns resolved elsewhere.
 NON_SPEAKER_SUBJECTS: frozenset[str] = frozenset({"it", "this", "that", "there", "what", "which", "these"})
 
-PERSON_PRONOUNS: frozenset[str] = frozenset({"he", "she"})
-GROUP_PRONOUNS: frozenset[str] = frozenset({"they"})
+# Pronoun speakers, possessives included: `his claim that ...` is his.
+PERSON_PRONOUNS: frozenset[str] = frozenset({"he", "she", "his", "her"})
+GROUP_PRONOUNS: frozenset[str] = frozenset({"they", "their"})
+THING_PRONOUNS: frozenset[str] = frozenset({"it", "its"})
 
 # Quotation marks, by family. Nested quotes use the other family.
 DOUBLE_QUOTES: frozenset[str] = frozenset({'"', "\u201c", "\u201d", "\u201e", "\u00ab", "\u00bb"})

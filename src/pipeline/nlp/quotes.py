@@ -27,20 +27,31 @@ from pipeline.nlp.constants import (
     CLOSING_QUOTES,
     DOUBLE_QUOTES,
     GROUP_PRONOUNS,
-    HEARER_OBJECT_VERBS,
     HONORIFICS,
     LEADING_CONNECTIVES,
     NON_SPEAKER_SUBJECTS,
-    OBJECT_REPORTING_VERBS,
     OPEN_CONTEXT,
     OPENING_QUOTES,
     PERSON_PRONOUNS,
-    REPORTING_VERBS,
     SINGLE_QUOTES,
-    SOURCE_NOUNS,
     SPEAKER_ENTITY_TYPES,
+    THING_PRONOUNS,
     TITLE_CUES,
+)
+from pipeline.nlp.cues import (
+    AS_CONTENT_VERBS,
+    HEARER_OBJECT_VERBS,
+    INVERTED_VERBS,
+    OBJECT_ONLY_VERBS,
+    OBJECT_REPORTING_VERBS,
+    PARTICLE_REQUIRED,
+    PREP_CONTENT,
+    REPORTING_VERBS,
+    SOURCE_NOUNS,
+    SPEECH_NOUN_SOURCE_PREPS,
+    SPEECH_NOUNS,
     WEAK_REPORTING_VERBS,
+    XCOMP_NEEDS_PREP,
     XCOMP_REPORTING_VERBS,
 )
 from pipeline.nlp.entities import ArticleEntities
@@ -250,28 +261,43 @@ def _subject(tok: Token) -> tuple[Token | None, bool]:
 def _content(doc: Doc, tok: Token, lemma: str, subj: Token | None) -> tuple[int, int] | None:
     """The token range the cue reports, from the parse."""
     attribution = min(tok.i, subj.left_edge.i) if subj is not None and subj.i < tok.i else tok.i
-    clause = _child(tok, "ccomp")
+    restricted = lemma in PARTICLE_REQUIRED and not PARTICLE_REQUIRED[lemma]  # `call`: only `call for / on`
+    clause = None if restricted or lemma in OBJECT_ONLY_VERBS else _clause(tok)
     if clause is not None:
         end = clause.right_edge.i
         if clause.i < tok.i and tok.sent.start <= end < attribution:
-            # `<content>, Gao added.`: the parse may hang the tail on the cue; the content runs to it
-            end = attribution - 1
+            # `<content>, Gao added.`: the parse may hang the tail on the cue; the content runs to it,
+            # or to the closing quotation mark before it (`...," a crestfallen Mr Lim grumbled`)
+            marks = [t.i for t in doc[end + 1 : attribution] if t.text in _QUOTE_CHARS]
+            end = marks[-1] if marks else attribution - 1
         return _trim(doc, clause.left_edge.i, end)
     if lemma in XCOMP_REPORTING_VERBS:
-        xcomp = next((c for c in tok.children if c.dep_ == "xcomp" and c.i > tok.i), None)
-        if xcomp is not None:
-            a = xcomp.left_edge.i
-            if doc[a].lower_ == "to":  # `urged ... to eliminate` -> `eliminate ...`
-                a += 1
-            return _trim(doc, a, xcomp.right_edge.i)
+        rng = _xcomp_content(doc, tok, lemma)
+        if rng is not None:
+            return rng
+    if lemma in PREP_CONTENT:
+        rng = _prep_content(doc, tok, PREP_CONTENT[lemma])
+        if rng is not None or restricted:
+            return rng
+    if restricted:
+        return None
     obj = _child(tok, "dobj")
-    if lemma in OBJECT_REPORTING_VERBS and obj is not None and obj.i > tok.i:
-        # `highlighted the need to ...`: only an object with its own complement is content
-        if any(c.dep_ in ("acl", "prep", "relcl") for c in obj.children):
-            return _trim(doc, obj.left_edge.i, obj.right_edge.i)
+    if obj is not None and obj.i > tok.i:
+        if lemma in AS_CONTENT_VERBS:
+            # `criticised the plan as "a costly mistake"`: the object and what it is called
+            as_prep = next((c for c in (*tok.children, *obj.children) if c.dep_ == "prep" and c.lower_ == "as"), None)
+            # what it is called must say something: `as a costly mistake`, not `as lobbyists`
+            if as_prep is not None and sum(1 for t in as_prep.subtree if t.is_alpha) > 2:
+                return _trim(doc, obj.left_edge.i, as_prep.right_edge.i)
+        if lemma in OBJECT_REPORTING_VERBS:
+            # `highlighted the need to ...`: only an object with its own complement is content
+            if any(c.dep_ in ("acl", "prep", "relcl") for c in obj.children) and obj.pos_ in ("NOUN", "PROPN"):
+                return _trim(doc, obj.left_edge.i, obj.right_edge.i)
+            return None
+    if (obj is not None and lemma not in HEARER_OBJECT_VERBS) or lemma not in INVERTED_VERBS:
         return None
-    if obj is not None and lemma not in HEARER_OBJECT_VERBS:
-        return None
+    if tok.dep_ == "parataxis" and tok.head.i > tok.i and subj is not None:
+        return _parenthetical(doc, tok, attribution)
     # inverted order: `<content>, said Roger Sheng, ...` or `<content>, he added.`
     if not (tok.dep_ in ("ROOT", "parataxis") or (tok.dep_ in ("ccomp", "conj") and tok.head.i < tok.i)):
         return None
@@ -282,6 +308,81 @@ def _content(doc: Doc, tok: Token, lemma: str, subj: Token | None) -> tuple[int,
     if rng is None or not any(t.pos_ in ("VERB", "AUX") for t in doc[rng[0] : rng[1] + 1]):
         return None
     return rng
+
+
+def _clause(tok: Token) -> Token | None:
+    """The cue's content clause: the one after it when it has two (`...: Republicans said they ...`)."""
+    clauses = [c for c in tok.children if c.dep_ == "ccomp"]
+    after = [c for c in clauses if c.i > tok.i]
+    return after[0] if after else (clauses[-1] if clauses else None)
+
+
+def _xcomp_content(doc: Doc, tok: Token, lemma: str) -> tuple[int, int] | None:
+    """`urged ... to eliminate` -> `eliminate ...`; `called on X to act` needs its `on`."""
+    needs = XCOMP_NEEDS_PREP.get(lemma)
+    if needs is not None and not any(c.dep_ == "prep" and c.lower_ in needs for c in tok.children):
+        return None
+    xcomp = next((c for c in tok.children if c.dep_ == "xcomp" and c.i > tok.i), None)
+    if xcomp is None:
+        return None
+    a = xcomp.left_edge.i
+    if doc[a].lower_ == "to":
+        a += 1
+    return _trim(doc, a, xcomp.right_edge.i)
+
+
+def _prep_content(doc: Doc, tok: Token, preps: frozenset[str]) -> tuple[int, int] | None:
+    """`called for a full inquiry into ...`, `accused the bank of hiding ...`: the preposition's object."""
+    obj = _child(tok, "dobj")
+    owners = (tok, obj) if obj is not None else (tok,)
+    prep = next((c for o in owners for c in o.children if c.dep_ == "prep" and c.lower_ in preps and c.i > tok.i), None)
+    if prep is None:
+        return None
+    body = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+    if not body:
+        return None
+    end = prep.right_edge.i
+    # `spoke of her anger at the decision to ...`: the verb's later prepositions belong to the content
+    for c in tok.rights:
+        if c.i > end and c.dep_ == "prep" and doc[c.left_edge.i - 1].i == end:
+            end = c.right_edge.i
+    return _trim(doc, body[0].left_edge.i, end)
+
+
+def _parenthetical(doc: Doc, tok: Token, attribution: int) -> tuple[int, int] | None:
+    """`The museum, Mr. Obama said, would ...`: the whole clause around the attribution is the content."""
+    main = tok.head
+    a, b = main.left_edge.i, main.right_edge.i
+    before = doc[attribution - 1] if attribution > a else None
+    after = tok.right_edge.i  # the closing comma hangs on the cue or follows it
+    after += doc[after].text != ","
+    if before is None or before.text != "," or after >= b or doc[after].text != ",":
+        return None
+    if main.pos_ not in ("VERB", "AUX") or sum(1 for t in doc[a:attribution] if t.is_alpha) == 0:
+        return None
+    return _trim(doc, a, b)
+
+
+def _speech_noun(doc: Doc, tok: Token) -> _Cue | None:
+    """`his claim that ...`, `the ministry's statement that ...`, `a warning from X that ...`."""
+    clause = next(
+        (c for c in tok.children if c.dep_ in ("acl", "ccomp") and c.i > tok.i and _has_that(c)),
+        None,
+    )
+    if clause is None:
+        return None
+    source = _child(tok, "poss")
+    if source is None:
+        prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in SPEECH_NOUN_SOURCE_PREPS), None)
+        source = _child(prep, "pobj") if prep is not None else None
+    if source is None:
+        return None
+    return _Cue(tok, tok.lemma_.lower(), source, _trim(doc, clause.left_edge.i, clause.right_edge.i))
+
+
+def _has_that(clause: Token) -> bool:
+    first = clause.doc[clause.left_edge.i]
+    return first.lower_ == "that" and first.dep_ == "mark"
 
 
 def _according_to(doc: Doc, tok: Token) -> _Cue | None:
@@ -334,12 +435,20 @@ def _find_cues(doc: Doc, quoted: list[int], para: list[tuple[int, int]]) -> list
                 cue.content = _clip(doc, cue.content, *para[tok.i])
                 cues.append(cue)
             continue
+        if tok.pos_ == "NOUN":
+            if tok.lemma_.lower() in SPEECH_NOUNS:
+                cue = _speech_noun(doc, tok)
+                if cue is not None:
+                    cue.content = _clip(doc, cue.content, *para[tok.i])
+                    cues.append(cue)
+            continue
         if tok.pos_ != "VERB":
             continue
         lemma = tok.lemma_.lower()
         if lemma not in REPORTING_VERBS:
             continue
-        if lemma == "point" and not any(c.dep_ == "prt" and c.lower_ == "out" for c in tok.children):
+        particles = PARTICLE_REQUIRED.get(lemma)
+        if particles and not any(c.dep_ == "prt" and c.lower_ in particles for c in tok.children):
             continue
         subj, own = _subject(tok)
         content = _clip(doc, _content(doc, tok, lemma, subj), *para[tok.i])
@@ -358,7 +467,8 @@ def _fold_nested(doc: Doc, cues: list[_Cue]) -> list[_Cue]:
         for inner in cues[bisect_left(at, a) : bisect_right(at, b)]:  # a..b only narrows below
             if inner is outer or not (a <= inner.tok.i <= b):
                 continue
-            if inner.own_subject:
+            if inner.own_subject or inner.subject is None:
+                # its own speaker inside the content, or no speaker at all (`more than promised`)
                 dropped.add(inner.tok.i)
                 continue
             # a subjectless continuation: cut it out of the outer content, give it the outer speaker
@@ -620,7 +730,7 @@ class _Resolver:
         if subj.lower_ in ("who", "that") and subj.head.dep_ == "relcl":
             subj = subj.head.head  # `Zhang, who said ...`
         low = subj.lower_
-        if low in PERSON_PRONOUNS or low in GROUP_PRONOUNS or low == "it":
+        if low in PERSON_PRONOUNS or low in GROUP_PRONOUNS or low in THING_PRONOUNS:
             return self._pronoun(subj)
         if low in NON_SPEAKER_SUBJECTS:
             return None
@@ -694,8 +804,9 @@ def _noun_phrase(head: Token) -> tuple[int, int]:
     while a < head.i and (head.doc[a].is_punct or head.doc[a].is_space):
         a += 1
     b = head.i
+    keep = ("compound", "prep", "nmod", "amod", "nummod", "flat") + (() if head.dep_ == "poss" else ("case",))
     for c in head.rights:
-        if c.dep_ in ("compound", "prep", "nmod", "amod", "nummod", "flat", "case"):
+        if c.dep_ in keep:  # a possessor is written without its `'s`: `Trump's claim` -> `Trump`
             b = c.right_edge.i
         else:
             break
@@ -798,7 +909,9 @@ def _speaker_for(
     if c.cue.subject is None:
         return None if c.quote_type == "indirect" else _Speaker(None, None, reasons=("no speaker",))
     speaker = resolver.resolve(c.cue.subject)
-    if speaker is None or (speaker.text in ("it", "It") and (speaker.entity is None or not c.cue.own_subject)):
+    if speaker is None or (
+        (speaker.text or "").lower() in THING_PRONOUNS and (speaker.entity is None or not c.cue.own_subject)
+    ):
         return None if c.quote_type == "indirect" else _Speaker(None, None, reasons=("no speaker",))
     return speaker
 
