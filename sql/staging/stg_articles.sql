@@ -27,7 +27,11 @@ renamed as (
         content_hash,
         extractor_version,
         run_id,
-        source_encoding
+        source_encoding,
+        -- tone -1..1 (VADER, word-weighted over sentences); shares of words in positive / negative sentences
+        cast(tone as double) as tone,
+        cast(tone_positive as double) as tone_positive,
+        cast(tone_negative as double) as tone_negative
     from source
 )
 

@@ -11,7 +11,8 @@ renamed as (
         upper(trim(entity_type)) as entity_type,
         sentence_index,
         start_char,
-        end_char
+        end_char,
+        cast(tone as double) as tone
     from source
 )
 

@@ -18,7 +18,8 @@ renamed as (
         start_char,
         end_char,
         cast(confidence as double) as confidence,
-        nullif(trim(confidence_reason), '') as confidence_reason
+        nullif(trim(confidence_reason), '') as confidence_reason,
+        cast(tone as double) as tone
     from source
 )
 

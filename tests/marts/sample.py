@@ -33,6 +33,9 @@ ARTICLES: list[dict[str, Any]] = [
         "content_hash": "h1",
         "extractor_version": "1",
         "run_id": "r1",
+        "tone": 0.4,
+        "tone_positive": 0.6,
+        "tone_negative": 0.1,
     },
     {
         "article_id": "a2",
@@ -48,6 +51,9 @@ ARTICLES: list[dict[str, Any]] = [
         "content_hash": "h2",
         "extractor_version": "1",
         "run_id": "r1",
+        "tone": -0.2,
+        "tone_positive": 0.2,
+        "tone_negative": 0.5,
     },
 ]
 
@@ -64,7 +70,9 @@ ENTITY_ALIASES = [
 ]
 
 
-def _mention(mid: str, article: str, entity: str, etype: str, sentence: int, start: int) -> dict[str, Any]:
+def _mention(
+    mid: str, article: str, entity: str, etype: str, sentence: int, start: int, tone: float | None = None
+) -> dict[str, Any]:
     return {
         "mention_id": mid,
         "article_id": article,
@@ -74,16 +82,17 @@ def _mention(mid: str, article: str, entity: str, etype: str, sentence: int, sta
         "sentence_index": sentence,
         "start_char": start,
         "end_char": start + 5,
+        "tone": tone,
     }
 
 
 ENTITY_MENTIONS = [
-    _mention("m1", "a1", "e_gao", "PERSON", 0, 0),
-    _mention("m2", "a1", "e_miit", "ORG", 0, 20),
-    _mention("m3", "a1", "e_china", "GPE", 1, 50),
-    _mention("m4", "a1", "e_china", "GPE", 2, 90),
-    _mention("m5", "a2", "e_gao", "PERSON", 0, 0),
-    _mention("m6", "a2", "e_china", "GPE", 3, 200),
+    _mention("m1", "a1", "e_gao", "PERSON", 0, 0, 0.6),
+    _mention("m2", "a1", "e_miit", "ORG", 0, 20, 0.6),
+    _mention("m3", "a1", "e_china", "GPE", 1, 50, 0.2),
+    _mention("m4", "a1", "e_china", "GPE", 2, 90, -0.4),
+    _mention("m5", "a2", "e_gao", "PERSON", 0, 0, -0.3),
+    _mention("m6", "a2", "e_china", "GPE", 3, 200),  # no tone: counted, not averaged
 ]
 
 
@@ -112,6 +121,7 @@ QUOTES = [
         speaker_name="Gao Dongsheng",
         speaker_title="chief economist at MIIT",
         speaker_org_entity_id="e_miit",
+        tone=0.7,
     ),
     _quote(
         "q2",
@@ -122,8 +132,9 @@ QUOTES = [
         speaker_name="Gao Dongsheng",
         speaker_title="chief economist at MIIT",
         speaker_org_entity_id="e_miit",
+        tone=0.1,
     ),
-    _quote("q3", "a1", speaker_text="the ministry", speaker_entity_id="e_miit", speaker_name="MIIT"),
+    _quote("q3", "a1", speaker_text="the ministry", speaker_entity_id="e_miit", speaker_name="MIIT", tone=-0.5),
     _quote("q4", "a2", speaker_text="an analyst", confidence=0.4),
 ]
 
@@ -172,6 +183,12 @@ METRICS = [
     ),
 ]
 
+ARTICLE_THEMES = [
+    {"article_id": "a1", "theme": "semiconductors", "score": 0.8, "matched_terms": "chip, semiconductor"},
+    {"article_id": "a1", "theme": "international_trade", "score": 0.4, "matched_terms": "export, tariff"},
+    {"article_id": "a2", "theme": "semiconductors", "score": 0.6, "matched_terms": "chip, wafer, IC"},
+]
+
 PIPELINE_RUNS = [
     {
         "run_id": "r1",
@@ -199,6 +216,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
     "entity_mentions": ENTITY_MENTIONS,
     "quotes": QUOTES,
     "metrics": METRICS,
+    "article_themes": ARTICLE_THEMES,
     "pipeline_runs": PIPELINE_RUNS,
     "rejects": REJECTS,
 }

@@ -172,3 +172,50 @@ def test_entity_sources_counts_every_source_of_a_shared_article() -> None:
     run_data_tests(con, SQL_DIR)
     gao = rows(con, "select source from entity_sources where entity_id = 'e_gao' order by source")
     assert [r["source"] for r in gao] == ["example.com", "examples/copy/expo.txt", "examples/expo.txt"]
+
+
+def test_stg_article_themes(con: duckdb.DuckDBPyConnection) -> None:
+    themes = by(rows(con, "select * from stg_article_themes"), "article_id", "theme")
+    assert themes[("a2", "semiconductors")]["matched_term_count"] == 3
+    assert themes[("a1", "semiconductors")]["score"] == 0.8
+
+
+def test_tone_by_entity_weekly(con: duckdb.DuckDBPyConnection) -> None:
+    weekly = by(rows(con, "select * from tone_by_entity_weekly"), "entity_id", "week_start")
+    nov, dec = date(2025, 11, 24), date(2025, 12, 1)
+    china = weekly[("e_china", nov)]  # m3 0.2 and m4 -0.4: the tone of each mention's sentence
+    assert china["mean_tone"] == pytest.approx(-0.1)
+    assert (china["positive_share"], china["negative_share"], china["mentions"]) == (0.5, 0.5, 2)
+    gao = weekly[("e_gao", dec)]  # a2 is undated: its ingestion week
+    assert gao["mean_tone"] == pytest.approx(-0.3) and gao["undated_mentions"] == 1
+    assert gao["mean_tone_prev_week"] == pytest.approx(0.6) and gao["tone_change"] == pytest.approx(-0.9)
+    untoned = weekly[("e_china", dec)]  # m6 has no tone: counted, never averaged as 0
+    assert (untoned["mentions"], untoned["toned_mentions"], untoned["mean_tone"]) == (1, 0, None)
+    assert untoned["positive_share"] is None
+
+
+def test_speaker_tone(con: duckdb.DuckDBPyConnection) -> None:
+    speakers = by(rows(con, "select * from speaker_tone"), "speaker")
+    gao = speakers["Gao Dongsheng"]
+    assert (gao["quotes"], gao["toned_quotes"], gao["organisation"]) == (2, 2, "MIIT")
+    assert gao["mean_tone"] == pytest.approx(0.4)
+    # 0.7 on 2025-11-25, 0.1 on 2025-12-02: -0.6 in 7 days
+    assert gao["tone_trend_per_30d"] == pytest.approx(-0.6 / 7 * 30) and gao["trend"] == "falling"
+    miit = speakers["MIIT"]
+    assert miit["mean_tone"] == pytest.approx(-0.5) and miit["trend"] is None  # one day: no trend
+    analyst = speakers["an analyst"]
+    assert (analyst["quotes"], analyst["toned_quotes"], analyst["mean_tone"]) == (1, 0, None)
+    assert set(speakers) == {r["speaker"] for r in rows(con, "select speaker from top_speakers")}
+
+
+def test_theme_trends_weekly(con: duckdb.DuckDBPyConnection) -> None:
+    weekly = by(rows(con, "select * from theme_trends_weekly"), "theme", "week_start")
+    nov, dec = date(2025, 11, 24), date(2025, 12, 1)
+    chips = weekly[("semiconductors", nov)]
+    assert (chips["articles"], chips["share_of_week"], chips["rank_in_week"]) == (1, 1.0, 1)
+    assert chips["mean_tone"] == pytest.approx(0.4)
+    assert weekly[("international_trade", nov)]["rank_in_week"] == 2  # same count, lower score
+    later = weekly[("semiconductors", dec)]
+    assert (later["articles_prev_week"], later["articles_change"], later["undated_articles"]) == (1, 0, 1)
+    assert later["mean_tone"] == pytest.approx(-0.2)
+    assert ("international_trade", dec) not in weekly
