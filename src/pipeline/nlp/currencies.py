@@ -41,7 +41,8 @@ def tables() -> Tables:
                 continue
             words = name.replace("(", " ").replace(")", " ").split()
             names.setdefault(" ".join(words), set()).add(code)
-            if len(words) > 1 and code not in W.NO_SHORT_NAME:
+            words = name.split("(")[0].split()  # `US Dollar (Next day)` is a dollar, not a `day`
+            if len(words) > 1 and code not in W.NO_SHORT_NAME and " of " not in name and words[-1].isalpha():
                 names.setdefault(words[-1], set()).add(code)  # `rupiah`, `francs`: the name without its country
     symbols: dict[str, set[str]] = {}
     for lid in localedata.locale_identifiers():

@@ -159,6 +159,8 @@ UNIT_ALIASES: dict[str, str] = {
     "farenheit": "degree_Fahrenheit",
     "sqm": "meter ** 2",
     "sqft": "foot ** 2",
+    "°": "degree",
+    "º": "degree",
 }
 # Readable names where pint's symbol is not the one the contract names (`t` -> `tonnes`).
 UNIT_DISPLAY: dict[str, str] = {"metric_ton": "tonnes", "year": "years", "month": "months", "week": "weeks",

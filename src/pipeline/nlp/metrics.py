@@ -39,7 +39,7 @@ from pipeline.ids import make_id
 from pipeline.nlp import currencies as C
 from pipeline.nlp import metric_words as W
 from pipeline.nlp.entities import ArticleEntities
-from pipeline.nlp.units import UnitRead, read_glued, read_unit
+from pipeline.nlp.units import UnitRead, named_unit, read_glued, read_unit
 from pipeline.records import Metric
 
 # One token holding a number, with an optional glued currency prefix and suffix: `$1.13bn`, `RMB5`, `12.5p`,
@@ -49,6 +49,7 @@ _NUMBER_TOKEN = re.compile(
     r"(?P<cur>[A-Za-z]{0,3}[$£€¥₹₩₦₪₫₱₾]|RMB|Rs\.?|Rp|RM)?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
     r"(?P<frac>[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])?"
+    r"(?:±(?P<pm>\d+(?:\.\d+)?))?"
     r"(?P<suf>[A-Za-z%°º/µμ²³·⋅]+)?$",
 )
 _FRACTION_TOKEN = re.compile(r"^(?P<whole>\d+)?(?P<frac>[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])$|^(?P<n>\d{1,2})/(?P<d>\d{1,3})$")
@@ -111,6 +112,7 @@ class _Number:
     text: str = ""
     basis: bool = False  # `52bp`: basis points glued to the digits
     glued: str = ""  # the letters glued after the digits, as written
+    plus_minus: float = 0.0  # `2,000.45±0.01`: the stated uncertainty, scaled like the value
 
 
 @dataclass(frozen=True)
@@ -421,7 +423,7 @@ def _digits_number(m: re.Match[str], j: int) -> _Number | None:
             basis = True
         elif suf == "t" and cur is not None:
             scale = 1e12  # `$5t`: trillion after a currency, tonnes otherwise
-        elif cur is None and (read := read_unit_glued(glued, j + 1)) is not None:
+        elif cur is None and suf not in ("c", "f") and (read := read_unit_glued(glued, j + 1)) is not None:
             unit = read
         else:
             return None  # ordinals (`22nd`), times (`3pm`), decades (`1990s`), codes (`4G`)
@@ -438,6 +440,7 @@ def _digits_number(m: re.Match[str], j: int) -> _Number | None:
         text=raw,
         basis=basis,
         glued=glued,
+        plus_minus=float(m["pm"]) * scale if m["pm"] else 0.0,
     )
 
 
@@ -575,6 +578,9 @@ def _read_figure(doc: Doc, i: int, limit: int, ctx: _Context = _NO_CONTEXT) -> _
     if second is not None and first.scale == 1.0 and second.scale != 1.0:
         low_value = first.value * second.scale  # `2-3m`: the scale on the second applies to both
     high_value = second.value * (scale if second.scale == 1.0 else 1.0) if second is not None else None
+    if second is None and first.plus_minus:
+        pm = first.plus_minus * (scale if first.scale == 1.0 else 1.0)
+        low_value, high_value = low_value - pm, low_value + pm  # a range around the value: `5±0.1 kg`
     scaled = scale != 1.0 or first.scale != 1.0 or (second is not None and second.scale != 1.0)
     currency = currency or first.currency or (second.currency if second else None)
     percent = first.percent or (second.percent if second else False)
@@ -695,6 +701,8 @@ def _read_scale(doc: Doc, first: _Number, second: _Number | None, k: int, limit:
         return 1.0, k
     if low == "m" and _low(doc, k + 1, limit) in W.DIMENSION_ADJECTIVES:
         return 1.0, k  # `300 m tall`: metres
+    if doc[k].text == "K" and _temperature_talk(doc, k, limit):
+        return 1.0, k  # `573.15 K` among temperatures: kelvin
     last = second or first
     if last.scale != 1.0:
         return 1.0, k
@@ -798,16 +806,28 @@ def _unit_after(doc: Doc, first: _Number, k: int, limit: int) -> UnitRead | None
         return None  # `5 in March`: the preposition
     if low in ("pm", "am", "p.m.", "a.m."):
         return None  # `3 pm`: a time; a picometre is no news unit
-    if low in ("m", "t") and tok.pos_ in ("VERB", "AUX"):
+    if low in ("m", "t") and tok.pos_ in ("VERB", "AUX") and _low(doc, k + 1, limit) not in W.DIMENSION_ADJECTIVES:
         return None
+    if low in ("c", "f") and not _temperature_talk(doc, k, limit):
+        return None  # `11c` a share is cents, `13F` a filing: a scale letter alone needs talk of temperature
     read = read_unit(doc, k, limit)
     if read is None:
         return None
-    if (read.unit in ("°", "deg") or low in ("degree", "degrees", "deg")) and _temperature_talk(doc, k, limit):
-        return replace(read, unit="degrees", kind="temperature", factor=None, offset=0.0, base_unit=None)
+    if read.kind == "quantity" and read.unit in ("°", "deg") and _temperature_talk(doc, k, limit):
+        return _degrees_of(doc, read, k, limit)
     if read.kind == "duration" and _low(doc, read.end, limit) in ("ago", "earlier"):
         return None  # `five years ago`: a date
     return read
+
+
+def _degrees_of(doc: Doc, read: UnitRead, k: int, limit: int) -> UnitRead:
+    """Bare `degrees` in talk of temperature: the scale named nearby (`on the Celsius scale`), else unknown."""
+    lo, hi = max(0, k - 15), min(len(doc), k + 15)
+    for t in range(lo, hi):
+        scale = W.TEMPERATURE_WORDS.get(doc[t].lower_)
+        if scale is not None:
+            return named_unit(scale, read.end)
+    return replace(read, unit="degrees", kind="temperature", factor=None, offset=0.0, base_unit=None)
 
 
 def _inch(doc: Doc, k: int, limit: int) -> bool:
@@ -860,9 +880,7 @@ def _age(doc: Doc, i: int, first: _Number, k: int, limit: int) -> _Figure | None
         pass  # `Smith, 45, has run the bank`: news gives a person's age in apposition
     else:
         return None
-    read = read_glued("year", end)
-    if read is None:
-        return None
+    read = named_unit("year", end)
     fig = _make_figure(i, end, first, first.value, None, "age", read.unit, False, None)
     return replace(fig, factor=read.factor, offset=read.offset, base_unit=read.base_unit)
 

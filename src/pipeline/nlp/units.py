@@ -102,7 +102,7 @@ def atom(text: str) -> Atom | None:
 def _case_variants(t: str) -> list[str]:
     """The form as written, then the casings lower- or upper-cased copy hides: `KWH` -> `kWh`, `gw` -> `GW`."""
     out = [t]
-    if t.isupper() or t.islower():
+    if len(t) > 1 and (t.isupper() or t.islower()):  # `b` stays a barn (no news unit), never a byte
         low = t.lower()
         out += [low, low.capitalize()]
         if len(low) >= 2:
@@ -186,6 +186,11 @@ def read_glued(text: str, end: int) -> UnitRead | None:
     """A unit written without a space after its number (`12mg`, `120km/h`), or one named in code (`year`)."""
     term = _glued_term(text, end)
     return _unit_read([term], end) if term is not None else None
+
+
+def named_unit(name: str, end: int) -> UnitRead:
+    """The unit pint calls `name` (`year`, `degree_Celsius`), ending at token `end`."""
+    return _unit_read([_Term(name, _symbol(name), name, end)], end)
 
 
 def _unit_read(terms: list[_Term], end: int) -> UnitRead:
