@@ -20,7 +20,16 @@ from pipeline.report import ReportError, render_report, write_report
 from tests.marts.sample import ROWS, SQL_DIR, create_tables, insert, sample_warehouse
 
 ARTICLE_URL = "https://www.example.com/news/chips.html"
-CHARTS = ("chart-top-entities", "chart-mentions-over-time", "chart-top-speakers", "chart-figures-by-subject")
+CHARTS = (
+    "chart-top-entities",
+    "chart-mentions-over-time",
+    "chart-top-speakers",
+    "chart-figures-by-subject",
+    "chart-entity-tone",
+    "chart-speaker-tone",
+    "chart-themes-over-time",
+)
+LINE_CHARTS = ("chart-entity-tone",)  # lines, no bars
 # attributes through which an element can load or navigate somewhere
 URL_ATTRS = {"src", "href", "srcset", "data", "action", "formaction", "poster", "background", "xlink:href"}
 
@@ -213,19 +222,29 @@ def test_report_is_self_contained(report: Path) -> None:
     assert not [tag for tag, _ in parsed.elements if tag in ("link", "img", "iframe", "object", "embed", "base")]
     assert _outside_links(parsed) == [("a", "href", ARTICLE_URL)] * 4  # 2 quotes, a figure, the list
     assert not any(re.search(r"@import|url\(", css) for css in parsed.styles)
-    # plotly.js inlined exactly once, before the four figures that call it
+    # plotly.js inlined exactly once, before the figures that call it
     plotly_js = get_plotlyjs()
     assert page.count(plotly_js) == 1
-    assert [plotly_js in s for s in parsed.scripts] == [True, False, False, False, False]
+    assert [plotly_js in s for s in parsed.scripts] == [True] + [False] * len(CHARTS)
     assert all("Plotly.newPlot" in s for s in parsed.scripts[1:])
 
 
 def test_report_draws_the_marts(report: Path) -> None:
     page = report.read_text(encoding="utf-8")
-    for heading in ("Top entities", "Mentions over time", "Top speakers", "Figures by subject"):
+    for heading in (
+        "Top entities",
+        "Mentions over time",
+        "Top speakers",
+        "Figures by subject",
+        "Tone over time",
+        "Speaker tone",
+        "Themes over time",
+    ):
         assert f">{heading}</h2>" in page
     assert re.findall(r'<div id="(chart-[a-z-]+)" class="plotly-graph-div"', page) == list(CHARTS)
-    assert page.count("Plotly.newPlot(") == 4
+    assert page.count("Plotly.newPlot(") == len(CHARTS)
+    assert '"semiconductors"' in page and '"international trade"' in page  # themes, as legend names
+    assert "mean tone" in page
     assert "Gao Dongsheng" in page and "chief economist at MIIT" in page  # a speaker and the title
     assert '"undated"' in page and '"2025-11-24"' in page  # the week of a1 and a2's undated column
     assert "1.8 trillion yuan" in page and "more than 500 enterprises" in page
@@ -250,7 +269,7 @@ def test_report_of_an_empty_warehouse(tmp_path: Path) -> None:
     con = sample_warehouse({})
     build_models(con, SQL_DIR)
     page = write_report(con, tmp_path).read_text(encoding="utf-8")
-    assert page.count("No data yet.") == 4 and "No quotes yet." in page
+    assert page.count("No data yet.") == len(CHARTS) and "No quotes yet." in page
     assert "<script" not in page  # nothing to draw: plotly.js is left out
 
 
@@ -296,7 +315,7 @@ def test_hostile_content_stays_text(hostile_report: Path) -> None:
     parsed = _parse(page)
     tags = {tag for tag, _ in parsed.elements}
     assert "img" not in tags and "i" not in tags
-    assert len(parsed.scripts) == 5  # plotly.js and the four figures, nothing injected
+    assert len(parsed.scripts) == 1 + len(CHARTS)  # plotly.js and the figures, nothing injected
     assert all("<script>alert" not in s for s in parsed.scripts[1:])  # plotly encodes `<` in its JSON
     assert "javascript:" not in " ".join(v for _, a in parsed.elements for v in a.values())
     assert _outside_links(parsed) == [("a", "href", ARTICLE_URL)] * 4  # a3's javascript: URL is no link
@@ -310,19 +329,25 @@ def test_chromium_draws_the_charts(report: Path, tmp_path: Path) -> None:
     assert dom.count('class="plot-container plotly"') == len(CHARTS)
     bars = _drawn_bars(dom)
     assert list(bars) == list(CHARTS)
-    # China, Gao Dongsheng, MIIT; 3 entities in a1's week + 2 undated; 2 speakers; 2 subjects
+    # China, Gao Dongsheng, MIIT; 3 entities in a1's week + 2 undated; 2 speakers; 2 subjects;
+    # tone lines (no bars); Gao's and MIIT's mean tone; 2 themes in a1's week + 1 in a2's
     assert bars == {
         "chart-top-entities": 3,
         "chart-mentions-over-time": 5,
         "chart-top-speakers": 2,
         "chart-figures-by-subject": 2,
+        "chart-entity-tone": 0,
+        "chart-speaker-tone": 2,
+        "chart-themes-over-time": 3,
     }
+    tone = dom[dom.index('<div id="chart-entity-tone"') : dom.index('<div id="chart-speaker-tone"')]
+    assert tone.count('class="js-line"') >= 3  # a line per leading entity with a tone
 
 
 def test_chromium_shows_hostile_text_as_text(hostile_report: Path, tmp_path: Path) -> None:
     dom = _dump_dom(hostile_report, tmp_path / "profile")
     assert dom.count('class="plot-container plotly"') == len(CHARTS)
-    assert all(n > 0 for n in _drawn_bars(dom).values())
+    assert all(n > 0 for chart, n in _drawn_bars(dom).items() if chart not in LINE_CHARTS)
     parsed = _parse(dom)
     assert "img" not in {tag for tag, _ in parsed.elements}  # no markup from the data became an element
     assert not [a for tag, a in parsed.elements if tag == "a" and a.get("href", "").startswith("javascript:")]

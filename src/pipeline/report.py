@@ -1,7 +1,8 @@
 """A self-contained HTML report drawn from the marts, its charts drawn by plotly.
 
 `write_report(con, out_dir)` writes `out_dir/index.html`: top entities, mentions per week,
-top speakers with their titles, figures by subject, the latest quotes and figures (each
+top speakers with their titles, figures by subject, tone over time of the top entities, the
+mean tone of the top speakers' quotes, themes per week, the latest quotes and figures (each
 linking to its article's URL, or to the article list at the end of the page) and that list.
 The connection may be read-only; the models must have been built (`news-pipeline models`).
 
@@ -35,6 +36,9 @@ REQUIRED = (
     "top_speakers",
     "metric_facts",
     "stg_quotes",
+    "tone_by_entity_weekly",
+    "speaker_tone",
+    "theme_trends_weekly",
 )
 
 PALETTE = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#eeca3b", "#9d755d")
@@ -42,6 +46,8 @@ TYPE_COLOURS = {"PERSON": PALETTE[0], "ORG": PALETTE[1], "GPE": PALETTE[2], "LOC
 OTHER_COLOUR = PALETTE[5]
 REST_COLOUR = "#bab0ac"
 TREND_SERIES = 5  # entities drawn on their own in "mentions over time"; the rest are summed
+THEME_SERIES = 8  # themes drawn on their own in "themes over time"
+REST_THEMES = "all other themes"
 UNDATED = "undated"
 REST = "all other entities"
 PLOT_CONFIG: dict[str, Any] = {
@@ -115,6 +121,23 @@ from metric_facts
 where not is_restatement
 order by article_date desc, article_id, metric_id
 limit ?
+"""
+# Tone: the mean tone (-1..1) of the leading entities' mentions per week; undated articles count in
+# the week they were ingested (tone_by_entity_weekly).
+ENTITY_TONE_SQL = """
+select entity_id, week_start, mean_tone, toned_mentions
+from tone_by_entity_weekly
+where mean_tone is not null and entity_id in (select unnest(?::varchar[]))
+"""
+SPEAKER_TONE_SQL = """
+select speaker, speaker_title, organisation, quotes, toned_quotes, mean_tone, trend
+from speaker_tone
+where is_resolved and toned_quotes > 0
+order by quotes desc, speaker
+limit ?
+"""
+THEMES_WEEKLY_SQL = """
+select theme, week_start, articles from theme_trends_weekly
 """
 ARTICLES_SQL = """
 select article_id, url, title, source, article_date, date_source,
@@ -271,6 +294,7 @@ def weekly_figure(
     series: Sequence[tuple[str, str, Sequence[float]]],
     *,
     hidden: Sequence[str] = (),
+    unit: str = "mentions",
 ) -> go.Figure | None:
     """Stacked columns, one per label in `columns` (drawn as categories, in order), from
     `series` ((name, colour, values per column), ...); None when there is nothing to draw.
@@ -286,7 +310,7 @@ def weekly_figure(
                 y=list(values),
                 marker={"color": colour},
                 visible="legendonly" if name in hidden else True,
-                hovertemplate=f"{_label(name)}<br>%{{x}}: %{{y:,}} mentions<extra></extra>",
+                hovertemplate=f"{_label(name)}<br>%{{x}}: %{{y:,}} {_label(unit)}<extra></extra>",
             )
         )
     _layout(fig, title, 380, legend=True)
@@ -296,8 +320,76 @@ def weekly_figure(
     )
     peak = max(sum(values[i] for name, _, values in series if name not in hidden) for i in range(len(columns)))
     fig.update_yaxes(
-        title={"text": "mentions"}, rangemode="tozero", showgrid=True, automargin=True, **_count_ticks(peak)
+        title={"text": _label(unit)}, rangemode="tozero", showgrid=True, automargin=True, **_count_ticks(peak)
     )
+    return fig
+
+
+def tone_lines_figure(
+    title: str, columns: Sequence[str], series: Sequence[tuple[str, str, Sequence[float | None]]]
+) -> go.Figure | None:
+    """Mean tone per week (-1..1), one line per series; a week without a tone is a gap. None when empty."""
+    if not columns or not any(v is not None for _, _, values in series for v in values):
+        return None
+    fig = go.Figure()
+    for name, colour, values in series:
+        fig.add_trace(
+            go.Scatter(
+                name=_label(name, 40),
+                x=list(columns),
+                y=list(values),
+                mode="lines+markers",
+                line={"color": colour},
+                connectgaps=False,
+                hovertemplate=f"{_label(name)}<br>%{{x}}: mean tone %{{y:.2f}}<extra></extra>",
+            )
+        )
+    _layout(fig, title, 380, legend=True)
+    fig.update_xaxes(
+        type="category", categoryorder="array", categoryarray=list(columns), tickangle=-45, automargin=True
+    )
+    fig.update_yaxes(title={"text": "mean tone"}, range=[-1.05, 1.05], zeroline=True, showgrid=True, automargin=True)
+    return fig
+
+
+def tone_bar_figure(title: str, bars: Sequence[Bar]) -> go.Figure | None:
+    """Horizontal bars of mean tone (-1..1) around zero, labelled like `bar_figure`; None when empty."""
+    if not bars:
+        return None
+    keys = [str(i) for i in range(len(bars))]
+    ticks = [
+        _label(b.label, 40)
+        + (f'<br><span style="font-size:10px;color:#777">{_label(b.note, 48)}</span>' if b.note else "")
+        for b in bars
+    ]
+    fig = go.Figure(
+        go.Bar(
+            orientation="h",
+            name="mean tone",
+            x=[b.value for b in bars],
+            y=keys,
+            marker={"color": [b.colour for b in bars]},
+            text=[f"{b.value:+.2f}" for b in bars],
+            textposition="outside",
+            cliponaxis=False,
+            hovertext=[_label(b.label) + (f"<br>{_label(b.group)}" if b.group else "") for b in bars],
+            hovertemplate="%{hovertext}<br>mean tone: %{x:.2f}<extra></extra>",
+        )
+    )
+    row = 40 if any(b.note for b in bars) else 26
+    _layout(fig, title, 90 + row * len(bars), legend=False)
+    fig.update_yaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=keys,
+        autorange="reversed",
+        tickmode="array",
+        tickvals=keys,
+        ticktext=ticks,
+        automargin=True,
+        ticks="",
+    )
+    fig.update_xaxes(title={"text": "mean tone of quotes"}, range=[-1.1, 1.1], zeroline=True, showgrid=True)
     return fig
 
 
@@ -463,13 +555,85 @@ def report_charts(
     )
 
 
+def _week_columns(rows: Sequence[dict[str, Any]], weeks: int) -> list[date]:
+    return _weeks([r["week_start"] for r in rows if r["week_start"] is not None], weeks)
+
+
+def tone_and_theme_charts(
+    con: duckdb.DuckDBPyConnection, *, top: int = 15, weeks: int = 26
+) -> tuple[Chart, Chart, Chart]:
+    """Tone over time of the leading entities, the mean tone of the top speakers' quotes, and
+    articles per theme and week."""
+    leaders = _rows(con, TOP_ENTITIES_SQL, [TREND_SERIES])
+    tone_rows = _rows(con, ENTITY_TONE_SQL, [[str(r["entity_id"]) for r in leaders]])
+    shown = _week_columns(tone_rows, weeks)
+    index = {w: i for i, w in enumerate(shown)}
+    tones: dict[str, list[float | None]] = {str(r["entity_id"]): [None] * len(shown) for r in leaders}
+    for r in tone_rows:
+        if r["week_start"] in index:
+            tones[str(r["entity_id"])][index[r["week_start"]]] = round(float(r["mean_tone"]), 4)
+    tone_series = [
+        (str(r["canonical_name"]), PALETTE[i % len(PALETTE)], tones[str(r["entity_id"])])
+        for i, r in enumerate(leaders)
+        if any(v is not None for v in tones[str(r["entity_id"])])
+    ]
+    speakers = [
+        Bar(
+            str(r["speaker"]),
+            round(float(r["mean_tone"]), 4),
+            PALETTE[2] if r["mean_tone"] >= 0.05 else PALETTE[3] if r["mean_tone"] <= -0.05 else REST_COLOUR,
+            ", ".join(str(x) for x in (r["speaker_title"], r["organisation"]) if x) or None,
+            group=f"{r['toned_quotes']} quotes" + (f", {r['trend']}" if r["trend"] else ""),
+        )
+        for r in _rows(con, SPEAKER_TONE_SQL, [top])
+    ]
+    theme_rows = _rows(con, THEMES_WEEKLY_SQL)
+    theme_weeks = _week_columns(theme_rows, weeks)
+    theme_index = {w: i for i, w in enumerate(theme_weeks)}
+    totals: dict[str, float] = {}
+    for r in theme_rows:
+        totals[str(r["theme"])] = totals.get(str(r["theme"]), 0.0) + float(r["articles"])
+    leading = sorted(totals, key=lambda t: (-totals[t], t))[:THEME_SERIES]
+    counts = {t: [0.0] * len(theme_weeks) for t in [*leading, ""]}
+    for r in theme_rows:
+        if r["week_start"] in theme_index:
+            key = str(r["theme"]) if r["theme"] in leading else ""
+            counts[key][theme_index[r["week_start"]]] += float(r["articles"])
+    theme_series = [(t.replace("_", " "), PALETTE[i % len(PALETTE)], counts[t]) for i, t in enumerate(leading)]
+    if any(counts[""]):
+        theme_series.append((REST_THEMES, REST_COLOUR, counts[""]))
+    columns = [w.isoformat() for w in shown]
+    theme_columns = [w.isoformat() for w in theme_weeks]
+    return (
+        Chart("chart-entity-tone", "Tone over time", tone_lines_figure("Mean tone per week", columns, tone_series)),
+        Chart("chart-speaker-tone", "Speaker tone", tone_bar_figure("Mean tone of quotes by speaker", speakers)),
+        Chart(
+            "chart-themes-over-time",
+            "Themes over time",
+            weekly_figure(
+                "Articles per theme and week", theme_columns, theme_series, hidden=[REST_THEMES], unit="articles"
+            ),
+        ),
+    )
+
+
 def render_report(con: duckdb.DuckDBPyConnection, *, top: int = 15, recent: int = 20, weeks: int = 26) -> str:
     """The report's HTML as a string (see `write_report`)."""
     _check_models(con)
     summary = _rows(con, SUMMARY_SQL)[0]
     no_subject = int(_rows(con, NO_SUBJECT_SQL)[0]["figures"])
     entities_chart, weekly_chart, speakers_chart, subjects_chart = report_charts(con, top=top, weeks=weeks)
-    drawn = any(c.figure is not None for c in (entities_chart, weekly_chart, speakers_chart, subjects_chart))
+    tone_chart, speaker_tone_chart, themes_chart = tone_and_theme_charts(con, top=top, weeks=weeks)
+    charts = (
+        entities_chart,
+        weekly_chart,
+        speakers_chart,
+        subjects_chart,
+        tone_chart,
+        speaker_tone_chart,
+        themes_chart,
+    )
+    drawn = any(c.figure is not None for c in charts)
 
     quotes = [
         [
@@ -550,6 +714,22 @@ the rest). Mentions in articles without a publication date are shown apart, in t
 <p class="muted">Reported figures per subject (conversions of the same figure counted once;
 {_e(f"{no_subject:,}")} figures without a subject are left out).</p>
 {_chart_html(subjects_chart)}
+
+<h2 id="tone-over-time">Tone over time</h2>
+<p class="muted">Mean tone per week of the {TREND_SERIES} most mentioned entities: each mention takes the
+tone of its sentence, from -1 (negative) to 1 (positive), VADER's scale; around 0 is neutral. Articles
+without a publication date count in the week they were ingested.</p>
+{_chart_html(tone_chart)}
+
+<h2 id="speaker-tone">Speaker tone</h2>
+<p class="muted">Mean tone of each resolved speaker's quotes (the tone of the sentences a quote spans),
+most quoted first; the hover shows the quotes counted and the trend over time.</p>
+{_chart_html(speaker_tone_chart)}
+
+<h2 id="themes-over-time">Themes over time</h2>
+<p class="muted">Articles per week carrying each of the {THEME_SERIES} most frequent themes of the taxonomy
+(click "{REST_THEMES}" in the legend to add the rest).</p>
+{_chart_html(themes_chart)}
 
 <h2 id="recent-quotes">Latest quotes</h2>
 {_table(["Date", "Speaker", "Quote", "Article"], quotes, "No quotes yet.")}
