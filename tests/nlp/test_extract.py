@@ -79,6 +79,17 @@ def test_each_stage_is_named(nlp: Language, monkeypatch: pytest.MonkeyPatch, sta
     assert result == ExtractFailure("a", stage.removeprefix("extract_"), "KeyError", "'missing'")
 
 
+@pytest.mark.parametrize(("target", "stage"), [("article_tone", "tone"), ("ThemeMatcher.match", "themes")])
+def test_tone_and_themes_are_stages(nlp: Language, monkeypatch: pytest.MonkeyPatch, target: str, stage: str) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise KeyError("missing")
+
+    owner, _, name = target.rpartition(".")
+    monkeypatch.setattr(getattr(extract, owner) if owner else extract, name, broken)
+    (result,) = extract_batch([article("a", example_bodies()[0])], DEFAULT_MODEL, 16)
+    assert result == ExtractFailure("a", stage, "KeyError", "'missing'")
+
+
 def test_interrupts_are_not_caught(nlp: Language, monkeypatch: pytest.MonkeyPatch) -> None:
     def interrupted(*args: Any, **kwargs: Any) -> Any:
         raise KeyboardInterrupt

@@ -21,7 +21,7 @@ from pipeline.nlp.entities import ArticleEntities, extract_entities
 from pipeline.nlp.loader import load_nlp
 from pipeline.nlp.metrics import extract_metrics
 from pipeline.nlp.quotes import extract_quotes
-from pipeline.nlp.themes import ThemeMatcher, theme_matcher
+from pipeline.nlp.themes import ThemeMatcher, matcher_for, theme_matcher
 from pipeline.nlp.tone import ArticleTone, article_tone
 from pipeline.records import (
     Article,
@@ -56,11 +56,13 @@ class StageError(Exception):
 def extract_doc(doc: Doc, article: Article, themes: ThemeMatcher | None = None) -> ArticleExtraction:
     """All extractors over one parsed article. Pure: Doc in, records out; an extractor's error propagates.
 
-    Themes need a matcher (`theme_matcher(nlp)`, as `extract_batch` passes): without one there are none."""
+    Themes need a matcher (`theme_matcher(nlp)`, as `extract_batch` passes); without one, the configured
+    pipeline's is used when it parsed `doc` (`matcher_for`), else there are none."""
     ents = extract_entities(doc, article.article_id)
     quotes = extract_quotes(doc, article.article_id, ents)
     metrics = extract_metrics(doc, article.article_id, ents, article.published_at)
     tone = article_tone(doc)
+    themes = themes or matcher_for(doc)
     found = themes.match(doc, article.title, article.article_id) if themes else ()
     return _with_tone(
         ArticleExtraction(article.article_id, ents.entities, ents.mentions, tuple(quotes), tuple(metrics)), tone, found
@@ -102,6 +104,7 @@ def _stage(article_id: str, stage: str, run: Callable[[], _T]) -> _T:
 def extract_article(doc: Doc, article: Article, themes: ThemeMatcher | None = None) -> ExtractResult:
     """`extract_doc`, with each extractor guarded: the first stage that raises is the article's result."""
     aid = article.article_id
+    themes = themes or matcher_for(doc)
     try:
         ents: ArticleEntities = _stage(aid, "entities", lambda: extract_entities(doc, aid))
         quotes: list[Quote] = _stage(aid, "quotes", lambda: extract_quotes(doc, aid, ents))
@@ -165,7 +168,9 @@ def extract_batch(
     raised (parse, entities, quotes, metrics, tone or themes).
     """
     nlp = load_nlp(model)
-    themes = theme_matcher(nlp)  # built once per process and taxonomy file; a malformed file fails the run
+    # built once per process and taxonomy file (a malformed file fails the run); a stand-in pipeline
+    # without a vocabulary (tests) leaves it to `matcher_for` per Doc
+    themes = theme_matcher(nlp) if isinstance(nlp, Language) else None
     return [
         doc if isinstance(doc, ExtractFailure) else extract_article(doc, article, themes)
         for article, doc in parse(nlp, articles, batch_size, chunk_chars)

@@ -168,6 +168,16 @@ def theme_matcher(nlp: Language, path: Path | None = None) -> ThemeMatcher:
     return _matcher(nlp, path, mtime)
 
 
+def matcher_for(doc: Doc) -> ThemeMatcher | None:
+    """The configured taxonomy's matcher when `doc` was parsed by the configured pipeline (found by its
+    vocabulary), else None: a caller with a Doc but no pipeline at hand still gets the same themes."""
+    from pipeline.nlp.loader import load_nlp
+    from pipeline.settings import Settings
+
+    nlp = load_nlp(Settings().spacy_model)
+    return theme_matcher(nlp) if nlp.vocab is doc.vocab else None
+
+
 def field_of(theme: str, matcher: ThemeMatcher) -> str | None:
     t = matcher.themes.get(theme)
     return t.field if t else None
