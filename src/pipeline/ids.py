@@ -61,5 +61,21 @@ def entity_key(name: str) -> str:
     return _SPACE.sub(" ", cleaned).strip()
 
 
+# The coarse class an entity's id hashes: places apart from every other name, so that `Washington` the
+# place and `Washington` the person differ, while a name the model labels PERSON in one article and ORG
+# in another (`Yukos`) is one entity, whose type the warehouse decides over all its mentions.
+_PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
+
+
+def type_class(entity_type: str) -> str:
+    return "place" if entity_type in _PLACE_TYPES else "name"
+
+
 def entity_id(canonical_name: str, entity_type: str) -> str:
-    return make_id("entity", entity_type, entity_key(canonical_name))
+    """Stable across runs and extractor versions: the normalised canonical name and its type class only."""
+    return make_id("entity", type_class(entity_type), entity_key(canonical_name))
+
+
+def place_entity_id(geonames_id: int) -> str:
+    """A place resolved in the gazetteer: its GeoNames id (`Paris` in France and in Texas are two)."""
+    return make_id("entity", "geonames", geonames_id)

@@ -59,12 +59,22 @@ class SourceFile:
 
 @dataclass(frozen=True)
 class Entity:
-    """One real thing; `entity_id` derives from the canonical name and type."""
+    """One real thing; `entity_id` derives from its GeoNames id (a resolved place) or its canonical name
+    and type class (`pipeline.ids.entity_id`)."""
 
     entity_id: str
     canonical_name: str
     entity_type: str
     aliases: tuple[str, ...] = ()
+    # Places (GPE, LOC, FAC) resolved against the gazetteer, and a demonym's country (nlp/places.py).
+    geonames_id: int | None = None
+    place_kind: str | None = None  # country, region, city, continent
+    country_code: str | None = None  # ISO 3166-1 alpha-2
+    admin1: str | None = None  # first-level region's name (`Scotland`, `Texas`), where known
+    latitude: float | None = None
+    longitude: float | None = None
+    geo_confidence: float | None = None  # 0..1: how surely the name is this place
+    geo_evidence: str | None = None  # what decided it: `only candidate`, `US in the article (Texas)`, ...
 
 
 @dataclass(frozen=True)

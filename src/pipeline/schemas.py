@@ -42,6 +42,15 @@ ENTITIES = pa.schema(
         pa.field("canonical_name", pa.string(), nullable=False),
         pa.field("entity_type", pa.string(), nullable=False),
         pa.field("first_seen_at", TS),
+        # Places and demonyms' countries, resolved offline (nlp/places.py); NULL where unknown.
+        pa.field("geonames_id", pa.int64()),
+        pa.field("place_kind", pa.string()),  # country, region, city, continent
+        pa.field("country_code", pa.string()),
+        pa.field("admin1", pa.string()),
+        pa.field("latitude", pa.float64()),
+        pa.field("longitude", pa.float64()),
+        pa.field("geo_confidence", pa.float64()),
+        pa.field("geo_evidence", pa.string()),
     ]
 )
 

@@ -60,7 +60,18 @@ ARTICLES: list[dict[str, Any]] = [
 ENTITIES = [
     {"entity_id": "e_gao", "canonical_name": "Gao Dongsheng", "entity_type": "PERSON"},
     {"entity_id": "e_miit", "canonical_name": "MIIT", "entity_type": "ORG"},
-    {"entity_id": "e_china", "canonical_name": "China", "entity_type": "gpe"},
+    {
+        "entity_id": "e_china",
+        "canonical_name": "China",
+        "entity_type": "gpe",
+        "geonames_id": 1814991,
+        "place_kind": "country",
+        "country_code": "cn",
+        "latitude": 35.0,
+        "longitude": 105.0,
+        "geo_confidence": 1.0,
+        "geo_evidence": "only candidate",
+    },
 ]
 
 ENTITY_ALIASES = [

@@ -219,3 +219,15 @@ def test_theme_trends_weekly(con: duckdb.DuckDBPyConnection) -> None:
     assert (later["articles_prev_week"], later["articles_change"], later["undated_articles"]) == (1, 0, 1)
     assert later["mean_tone"] == pytest.approx(-0.2)
     assert ("international_trade", dec) not in weekly
+
+
+def test_places(con: duckdb.DuckDBPyConnection) -> None:
+    places = rows(con, "select * from places order by week_start")
+    # only GPE/LOC/FAC entities; China: a1's two mentions in its week, a2's one in the week it was ingested
+    assert [(p["place"], p["week_start"], p["mentions"], p["articles"]) for p in places] == [
+        ("China", date(2025, 11, 24), 2, 1),
+        ("China", date(2025, 12, 1), 1, 1),
+    ]
+    china = places[0]
+    assert (china["country_code"], china["country"], china["place_kind"]) == ("CN", "China", "country")
+    assert (china["latitude"], china["longitude"], china["geonames_id"]) == (35.0, 105.0, 1814991)

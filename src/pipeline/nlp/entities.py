@@ -12,10 +12,18 @@ Within one article:
    name's initials (`SEC`), a well-known short name (`US` -> `United States`);
 3. untagged proper-noun tokens equal to a known person's surname become mentions too (`Zhang`);
 4. each group takes its longest name as canonical name, and one type: the majority label of the
-   mentions of that name (first one wins ties), EVENT for names ending in `Expo`, `Summit`, `Cup`...
+   mentions of that name (first one wins ties), EVENT for names ending in `Expo`, `Summit`, `Cup`...,
+   ORG for a club (`Manchester United`) or a one-word "person" the article calls a company (`oil giant
+   Yukos`);
+5. places (GPE, LOC, FAC) are resolved together in the gazetteer (`pipeline.nlp.places`): a resolved
+   group takes the gazetteer's name (`Britain`, `UK` -> `United Kingdom`) and geography; a demonym
+   (NORP `British`) carries its country.
 
-Across articles, identity is `entity_id(canonical_name, type)`: same name and type, same id, in every
-article and every run. A bare surname is resolved in its own article only, so `Gao` in an article
+Across articles, identity is content-derived and never depends on one article's label: a resolved place
+is `place_entity_id(geonames_id)` (`Paris` in France and in Texas are two), any other name is
+`entity_id(canonical_name, type)`, which hashes the normalised name and only a coarse class (place or
+not), so `Yukos` read as PERSON here and ORG there is one entity; the load decides its type over all its
+mentions in the warehouse. A bare surname is resolved in its own article only, so `Gao` in an article
 without a full name stays the entity `Gao`.
 """
 
@@ -25,16 +33,17 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from spacy.tokens import Doc, Token
 
-from pipeline.ids import entity_id, entity_key, make_id
+from pipeline.ids import entity_id, entity_key, make_id, place_entity_id
 from pipeline.nlp.entity_words import (
     ACRONYM_STOPWORDS,
     ALIAS_CUES,
     CANONICAL_ALIASES,
+    CLUB_HEADS,
     ENTITY_LABELS,
     EVENT_HEADS,
     GENERIC_ACRONYMS,
@@ -43,8 +52,12 @@ from pipeline.nlp.entity_words import (
     LEGAL_SUFFIXES,
     NUMBER_WORDS,
     ORDINAL_WORDS,
+    ORG_AFTER,
+    ORG_BEFORE,
     PLACE_SURNAMES,
+    SPORTS_POSITIONS,
 )
+from pipeline.nlp.places import demonym_country, resolve_places
 from pipeline.records import Entity, EntityMention
 
 __all__ = ["ENTITY_LABELS", "ArticleEntities", "extract_entities", "strip_determiners"]
@@ -125,6 +138,7 @@ _YEAR = re.compile(r"^(19|20)\d\d$")
 _POSSESSIVES = frozenset({"'s", "\u2019s", "'", "\u2019"})
 _PERSON = "PERSON"
 _EVENT = "EVENT"
+_ORG = "ORG"
 # Labels a lone surname may carry and still be read as the person introduced earlier.
 # Not WORK_OF_ART or PRODUCT: the film `Kinsey` is not the `Alfred Kinsey` of the same article.
 _SURNAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
@@ -234,7 +248,7 @@ def extract_entities(doc: Doc, article_id: str) -> ArticleEntities:
     clusters: dict[str, list[_Mention]] = {}
     for m in mentions:
         clusters.setdefault(groups.find(m.node), []).append(m)
-    resolved = {root: _canonical(ms) for root, ms in clusters.items()}
+    resolved = {root: _retyped(doc, ms, _canonical(ms)) for root, ms in clusters.items()}
 
     short_forms = {a.text: groups.find(a.node) for a in alternatives if _is_acronym(a.text)}
     for m in _untagged_short_forms(doc, resolved, by_start, short_forms):
@@ -259,7 +273,7 @@ def _mention_from_span(doc: Doc, start: int, end: int, label: str) -> _Mention |
         low = doc[start].lower_
         if (
             low in LEADING_DETERMINERS
-            or (label == _PERSON and low in HONORIFICS)
+            or (label == _PERSON and (low in HONORIFICS or (low in SPORTS_POSITIONS and doc[start].is_title)))
             or _NUMERIC_ORDINAL.match(low)
             or (
                 (low in ORDINAL_WORDS or _YEAR.match(low))
@@ -302,6 +316,9 @@ def _is_fragment(doc: Doc, start: int, end: int, text: str) -> bool:
     if len(text) < 2 or not any(c.isupper() for c in text) or not any(c.isalpha() for c in text):
         return True
     if text.upper() in GENERIC_ACRONYMS and not any(c.islower() for c in text):
+        return True
+    # `Anthony became Lopez`: a verb inside the span joins two names, it is not one
+    if end - start > 2 and any(t.pos_ in ("VERB", "AUX") and not t.is_title for t in doc[start + 1 : end - 1]):
         return True
     parts = [p for p in re.split(r"[\s\-]+", text.lower()) if p]
     return all(p in NUMBER_WORDS or p.isdigit() for p in parts)
@@ -463,6 +480,28 @@ def _canonical(ms: list[_Mention]) -> _Canonical:
     return _Canonical(best.name, label)
 
 
+def _retyped(doc: Doc, ms: list[_Mention], c: _Canonical) -> _Canonical:
+    """ORG for a club the model read as a person or a place (`Manchester United`), and for a one-word
+    "person" that the article names as a company (`oil giant Yukos`, `Yukos shares`)."""
+    words = c.name.split()
+    if c.entity_type in (_PERSON, "GPE", "LOC") and len(words) > 1 and words[-1].lower() in CLUB_HEADS:
+        town = " ".join(words[:-1])
+        if resolve_places([town]) and not resolve_places([c.name]):
+            return _Canonical(c.name, _ORG)
+    if c.entity_type == _PERSON and all(" " not in m.name for m in ms) and any(_org_context(doc, m) for m in ms):
+        return _Canonical(c.name, _ORG)
+    return c
+
+
+def _org_context(doc: Doc, m: _Mention) -> bool:
+    before = doc[m.start - 1].lower_ if m.start > 0 else ""
+    i = m.end
+    if i < len(doc) and doc[i].text in _POSSESSIVES:
+        i += 1
+    after = doc[i].lower_ if i < len(doc) else ""
+    return before in ORG_BEFORE or after in ORG_AFTER
+
+
 def _is_acronym(text: str) -> bool:
     letters = text.replace(".", "").replace("&", "")
     return len(letters) >= 2 and letters.isalnum() and letters.isupper()
@@ -506,6 +545,41 @@ def _untagged_short_forms(
         yield _Mention(tok.i, tok.i + 1, tok.idx, end_char, tok.text, tok.text, entity_key(tok.text), label, found)
 
 
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_NORP = "NORP"
+
+
+def _geo_entities(clusters: dict[str, list[_Mention]], resolved: dict[str, _Canonical]) -> dict[str, Entity]:
+    """Place groups resolved in the gazetteer (their id and name from it: `Britain` is `United Kingdom`),
+    and demonyms with their country (`British` -> GB). Root -> the entity without its aliases."""
+    names: dict[str, list[str]] = {}
+    for root, c in resolved.items():
+        if c.entity_type in _PLACE_LABELS:
+            # the canonical name first, then the group's other names, longest first
+            others = sorted({m.name for m in clusters[root]} - {c.name}, key=lambda n: -len(n))
+            names[root] = [c.name, *others]
+    out: dict[str, Entity] = {}
+    if names:
+        matches = resolve_places([n for ns in names.values() for n in ns])
+        for root, ns in names.items():
+            match = next((matches[n] for n in ns if n in matches), None)
+            if match is None:
+                continue
+            p = match.place
+            eid = place_entity_id(p.geonames_id) if p.geonames_id is not None else entity_id(p.name, "GPE")
+            out[root] = Entity(
+                eid, p.name, resolved[root].entity_type, (), p.geonames_id, p.kind, p.country_code, p.admin1,
+                p.latitude, p.longitude, match.confidence, match.evidence,
+            )  # fmt: skip
+    for root, c in resolved.items():
+        if c.entity_type == _NORP and (country := demonym_country(c.name)) is not None:
+            out[root] = Entity(
+                entity_id(c.name, c.entity_type), c.name, c.entity_type, (), country.geonames_id,
+                country_code=country.country_code, geo_confidence=1.0, geo_evidence=f"demonym of {country.name}",
+            )  # fmt: skip
+    return out
+
+
 def _assemble(
     doc: Doc, article_id: str, clusters: dict[str, list[_Mention]], resolved: dict[str, _Canonical]
 ) -> ArticleEntities:
@@ -513,11 +587,15 @@ def _assemble(
     entities: list[tuple[int, Entity]] = []
     records: list[EntityMention] = []
     by_key: dict[str, Entity] = {}
+    geo = _geo_entities(clusters, resolved)
     for root, ms in clusters.items():
         c = resolved[root]
-        eid = entity_id(c.name, c.entity_type)
+        found = geo.get(root)
+        if found is not None:
+            c = _Canonical(found.canonical_name, c.entity_type)
+        eid = found.entity_id if found is not None else entity_id(c.name, c.entity_type)
         aliases = tuple(sorted({c.name, *(m.text for m in ms)}))
-        ent = Entity(eid, c.name, c.entity_type, aliases)
+        ent = replace(found, aliases=aliases) if found is not None else Entity(eid, c.name, c.entity_type, aliases)
         entities.append((min(m.start for m in ms), ent))
         for alias in (*aliases, *(m.name for m in ms)):
             by_key.setdefault(entity_key(alias), ent)
@@ -539,9 +617,8 @@ def _assemble(
     unique: dict[str, Entity] = {}
     for _, ent in sorted(entities, key=lambda p: p[0]):
         prev = unique.get(ent.entity_id)
-        if prev is not None:
-            ent = Entity(prev.entity_id, prev.canonical_name, prev.entity_type,
-                         tuple(sorted({*prev.aliases, *ent.aliases})))  # fmt: skip
+        if prev is not None:  # `Britain` and `UK` both resolved to the United Kingdom, too
+            ent = replace(prev, aliases=tuple(sorted({*prev.aliases, *ent.aliases})))
         unique[ent.entity_id] = ent
     for key, ent in list(by_key.items()):
         by_key[key] = unique[ent.entity_id]

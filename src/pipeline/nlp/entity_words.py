@@ -89,3 +89,23 @@ CANONICAL_ALIASES: dict[str, tuple[str, str]] = {
     "un": ("United Nations", "ORG"),
     "u n": ("United Nations", "ORG"),
 }
+
+# The last word of a sports club's name after its town (`Manchester United`, `Leicester City`): an ORG
+# whatever label the model gave it, unless the whole name is a place (`Mexico City`).
+CLUB_HEADS = _words("united city rovers athletic wanderers albion hotspur county town villa rangers fc afc")
+
+# Nouns that introduce a company or a body by its name (`oil giant Yukos`), or follow it (`Yukos shares`):
+# a one-word name the model read as a person is an ORG there.
+ORG_BEFORE = _words(
+    "firm company group giant maker producer operator carrier airline retailer bank insurer broadcaster "
+    "conglomerate manufacturer supplier distributor developer publisher chain brand subsidiary rival "
+    "club side outfit label studio agency network provider exporter importer"
+)
+ORG_AFTER = _words("shares stock shareholders subsidiary subsidiaries executives bosses board spokesman spokeswoman")
+
+# Playing positions and roles written before a player's name in sports reports (`centre Parker`).
+SPORTS_POSITIONS = _words(
+    "centre center striker midfielder defender goalkeeper keeper winger forward full-back fullback fly-half "
+    "scrum-half prop hooker flanker lock number wing skipper captain coach manager boss substitute replacement "
+    "teammate team-mate"
+)

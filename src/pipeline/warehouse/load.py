@@ -141,20 +141,62 @@ def _key(table: str) -> str:
     return ", ".join(f'"{c}"' for c in PRIMARY_KEYS[table])
 
 
+_GEO_COLUMNS = (
+    "geonames_id",
+    "place_kind",
+    "country_code",
+    "admin1",
+    "latitude",
+    "longitude",
+    "geo_confidence",
+    "geo_evidence",
+)
+
+
 def _merge_entities(con: duckdb.DuckDBPyConnection, path: LandedFile) -> int:
-    """New entities are added; a known one keeps its name and gets the earliest first_seen_at."""
+    """New entities are added; a known one keeps its name, gets the earliest first_seen_at and keeps its
+    place (filled in where it had none). Then the type of every entity this run mentions is decided
+    over all its mentions in the warehouse."""
+    geo_first = ", ".join(
+        f"first({c} order by first_seen_at nulls last) filter ({c} is not null) as {c}" for c in _GEO_COLUMNS
+    )
+    geo_keep = ", ".join(f"{c} = coalesce(entities.{c}, excluded.{c})" for c in _GEO_COLUMNS)
     row = con.execute(
-        """
+        f"""
         insert into entities by name
         select entity_id, first(canonical_name order by first_seen_at nulls last) as canonical_name,
-               first(entity_type) as entity_type, min(first_seen_at) as first_seen_at
+               first(entity_type) as entity_type, min(first_seen_at) as first_seen_at, {geo_first}
         from read_parquet(?, hive_partitioning = false) group by entity_id
         on conflict (entity_id) do update set
-            first_seen_at = least(entities.first_seen_at, excluded.first_seen_at)
+            first_seen_at = least(entities.first_seen_at, excluded.first_seen_at), {geo_keep}
         """,
         [str(path)],
     ).fetchone()
+    _decide_entity_types(con, path)
     return int(row[0]) if row else 0
+
+
+def _decide_entity_types(con: duckdb.DuckDBPyConnection, path: LandedFile) -> None:
+    """`entities.entity_type` is the label most of an entity's mentions carry, over every article (ties: the
+    alphabetically first label, so the result is the same whatever the load order): a company one article
+    read as a person is ORG everywhere once most articles say so."""
+    con.execute(
+        """
+        update entities set entity_type = votes.entity_type
+        from (
+            select entity_id, first(entity_type order by n desc, entity_type) as entity_type
+            from (
+                select entity_id, entity_type, count(*) as n
+                from entity_mentions
+                where entity_id in (select entity_id from read_parquet(?, hive_partitioning = false))
+                group by entity_id, entity_type
+            )
+            group by entity_id
+        ) as votes
+        where entities.entity_id = votes.entity_id and entities.entity_type <> votes.entity_type
+        """,
+        [str(path)],
+    )
 
 
 def _apply_sources(con: duckdb.DuckDBPyConnection, path: LandedFile) -> None:

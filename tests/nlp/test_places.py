@@ -1,0 +1,167 @@
+"""Places resolved offline: ambiguous names decided by the article's other places, country aliases to one
+entity, demonyms to their country, and the entities of parsed sentences carrying it all."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from pipeline.ids import place_entity_id
+from pipeline.nlp.entities import extract_entities
+from pipeline.nlp.places import demonym_country, gazetteer, place_key, resolve_places
+
+pytestmark = pytest.mark.slow
+
+GB, US = 2635167, 6252001  # GeoNames ids of the United Kingdom and the United States
+
+# (name, the article's other places, expected country, expected region, expected kind)
+AMBIGUOUS: list[tuple[str, list[str], str, str | None, str]] = [
+    ("Paris", [], "FR", None, "city"),
+    ("Paris", ["Texas"], "US", "Texas", "city"),
+    ("Paris", ["Lyon", "Marseille"], "FR", None, "city"),
+    ("Georgia", [], "GE", None, "country"),
+    ("Georgia", ["Atlanta"], "US", "Georgia", "region"),
+    ("Georgia", ["Tbilisi", "Russia"], "GE", None, "country"),
+    ("Cambridge", ["London", "Oxford"], "GB", "England", "city"),
+    ("Cambridge", ["Boston", "Massachusetts"], "US", "Massachusetts", "city"),
+    ("Victoria", ["Melbourne", "Australia"], "AU", "Victoria", "region"),
+    ("Victoria", ["Vancouver", "Canada"], "CA", None, "city"),
+    ("Birmingham", ["Britain"], "GB", "England", "city"),
+    ("Birmingham", ["Alabama"], "US", "Alabama", "city"),
+]
+
+
+@pytest.mark.parametrize(("name", "context", "country", "region", "kind"), AMBIGUOUS)
+def test_ambiguous_places_follow_the_article(
+    name: str, context: list[str], country: str, region: str | None, kind: str
+) -> None:
+    match = resolve_places([name, *context])[name]
+    assert (match.place.country_code, match.place.admin1, match.place.kind) == (country, region, kind)
+    assert 0 < match.confidence <= 1
+    if context:  # the evidence names what decided it
+        assert country in match.evidence or (region or "") in match.evidence
+
+
+def test_context_raises_the_confidence() -> None:
+    alone = resolve_places(["Cambridge"])["Cambridge"]
+    with_boston = resolve_places(["Cambridge", "Boston"])["Cambridge"]
+    assert with_boston.confidence > alone.confidence
+    assert "population" in alone.evidence
+
+
+@pytest.mark.parametrize(
+    ("names", "geonames_id", "canonical"),
+    [
+        (["Britain", "UK", "U.K.", "Great Britain", "United Kingdom", "the United Kingdom"], GB, "United Kingdom"),
+        (["US", "U.S.", "USA", "America", "United States", "United States of America"], US, "United States"),
+        (["S Korea", "South Korea", "Republic of Korea"], 1835841, "South Korea"),
+        (["Holland", "Netherlands", "The Netherlands"], 2750405, "The Netherlands"),
+    ],
+)
+def test_country_aliases_are_one_place(names: list[str], geonames_id: int, canonical: str) -> None:
+    found = resolve_places(names)
+    assert {n: (m.place.geonames_id, m.place.name, m.place.kind) for n, m in found.items()} == {
+        n: (geonames_id, canonical, "country") for n in names
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "country"),
+    [
+        ("British", "GB"),
+        ("Britons", None),
+        ("Chinese", "CN"),
+        ("Americans", "US"),
+        ("French", "FR"),
+        ("Welsh", "GB"),
+        ("South Korean", "KR"),
+        ("Martian", None),
+    ],
+)
+def test_demonyms_carry_their_country(name: str, country: str | None) -> None:
+    found = demonym_country(name)
+    assert (found.country_code if found else None) == country
+
+
+@pytest.mark.parametrize(
+    ("name", "lat", "lon"),
+    [("Beijing", 39.9, 116.4), ("Kiev", 50.45, 30.52), ("Bombay", 19.07, 72.88), ("Scotland", 56.0, -3.7)],
+)
+def test_coordinates(name: str, lat: float, lon: float) -> None:
+    p = resolve_places([name])[name].place
+    assert p.latitude == pytest.approx(lat, abs=0.5) and p.longitude == pytest.approx(lon, abs=0.5)
+
+
+def test_unknown_and_implausible_names_stay_unresolved() -> None:
+    # `Gulf` is only a province of Papua New Guinea, a region with no city tied to it: not without its country
+    assert resolve_places(["Gulf", "Middle Earth", "Downing Street"]) == {}
+
+
+def test_gazetteer_loads_once() -> None:
+    assert gazetteer() is gazetteer()
+    assert place_key("U.K.") == place_key("UK") == "uk"
+    assert place_key("the Netherlands") == "netherlands"
+
+
+# (text, {canonical name: (country code, region)}, {surface form: canonical name})
+SENTENCES: list[tuple[str, dict[str, tuple[str | None, str | None]], dict[str, str]]] = [
+    (
+        "Britain will host the summit. The UK government said the United Kingdom was ready.",
+        {"United Kingdom": ("GB", None)},
+        {"Britain": "United Kingdom", "UK": "United Kingdom"},
+    ),
+    (
+        "Officials in Paris, Texas, said the storm had moved east from Dallas.",
+        {"Paris": ("US", "Texas"), "Dallas": ("US", "Texas"), "Texas": ("US", "Texas")},
+        {},
+    ),
+    (
+        "The president of France returned to Paris on Monday.",
+        {"Paris": ("FR", None), "France": ("FR", None)},
+        {},
+    ),
+    (
+        "Georgia's president met Russian officials in Tbilisi.",
+        {"Georgia": ("GE", None), "Tbilisi": ("GE", None)},
+        {},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "places", "surfaces"), SENTENCES, ids=[s[0][:30] for s in SENTENCES])
+def test_sentences(
+    nlp: Language, text: str, places: dict[str, tuple[str | None, str | None]], surfaces: dict[str, str]
+) -> None:
+    result = extract_entities(nlp(text), "a")
+    got = {e.canonical_name: (e.country_code, e.admin1) for e in result.entities if e.entity_type in ("GPE", "LOC")}
+    assert {n: got.get(n) for n in places} == places
+    for surface, canonical in surfaces.items():
+        found = result.lookup(surface)
+        assert found is not None and found.canonical_name == canonical
+
+
+def test_aliases_in_one_article_are_one_entity(nlp: Language) -> None:
+    doc = nlp("Britain and the US agreed. The UK and America will meet in the United States next year.")
+    result = extract_entities(doc, "a")
+    by_name = {e.canonical_name: e for e in result.entities}
+    uk, usa = by_name["United Kingdom"], by_name["United States"]
+    assert uk.entity_id == place_entity_id(GB) and usa.entity_id == place_entity_id(US)
+    assert {"Britain", "UK"} <= set(uk.aliases) and {"US", "America"} <= set(usa.aliases)
+    assert {m.entity_id for m in result.mentions if m.text in ("Britain", "UK")} == {uk.entity_id}
+    assert len([e for e in result.entities if e.country_code == "GB"]) == 1
+
+
+def test_demonym_entities_carry_the_country_code(nlp: Language) -> None:
+    result = extract_entities(nlp("British and Chinese officials met in Geneva."), "a")
+    codes = {e.canonical_name: e.country_code for e in result.entities if e.entity_type == "NORP"}
+    assert codes == {"British": "GB", "Chinese": "CN"}
+    norp = next(e for e in result.entities if e.canonical_name == "British")
+    assert norp.latitude is None  # a people, not a place on the map
+
+
+def test_place_ids_are_stable_across_runs(nlp: Language) -> None:
+    first = extract_entities(nlp("Talks in Beijing ended."), "a")
+    second = extract_entities(nlp("Beijing said on Monday that talks would go on."), "b")
+    assert {e.entity_id for e in first.entities} & {e.entity_id for e in second.entities}
+    beijing = next(e for e in second.entities if e.canonical_name == "Beijing")
+    assert (beijing.geonames_id, beijing.country_code) == (1816670, "CN")
