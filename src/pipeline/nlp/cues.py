@@ -187,6 +187,13 @@ PREP_CONTENT: dict[str, frozenset[str]] = {
     "ask": frozenset({"for"}),
 }
 
+# Praise and criticism with its reason is content: `praised the nurses for their courage`.
+EVALUATION_REASON_PREPS: frozenset[str] = frozenset({"for"})
+
+# Verbs that name what something is, with an object predicate: `called the decision "a betrayal"`.
+# A proper-noun predicate is a name, not a judgement (`called their daughter Rose`).
+OPRD_CONTENT_VERBS: frozenset[str] = frozenset({"brand", "call", "label"})
+
 # Verbs whose infinitive is content only with one of these prepositions: `called on X to ...`, not `called to say`.
 XCOMP_NEEDS_PREP: dict[str, frozenset[str]] = {"call": frozenset({"on", "upon"})}
 
@@ -280,6 +287,7 @@ SPEECH_NOUNS: frozenset[str] = frozenset(
         "prediction",
         "promise",
         "remark",
+        "report",
         "statement",
         "suggestion",
         "testimony",

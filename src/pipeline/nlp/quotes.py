@@ -40,10 +40,13 @@ from pipeline.nlp.constants import (
 )
 from pipeline.nlp.cues import (
     AS_CONTENT_VERBS,
+    EVALUATION_REASON_PREPS,
+    EVALUATION_VERBS,
     HEARER_OBJECT_VERBS,
     INVERTED_VERBS,
     OBJECT_ONLY_VERBS,
     OBJECT_REPORTING_VERBS,
+    OPRD_CONTENT_VERBS,
     PARTICLE_REQUIRED,
     PREP_CONTENT,
     REPORTING_VERBS,
@@ -271,8 +274,19 @@ def _content(doc: Doc, tok: Token, lemma: str, subj: Token | None) -> tuple[int,
             marks = [t.i for t in doc[end + 1 : attribution] if t.text in _QUOTE_CHARS]
             end = marks[-1] if marks else attribution - 1
         return _trim(doc, clause.left_edge.i, end)
+    if tok.dep_ == "advcl" and subj is not None and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children):
+        # `As many economists have pointed out, the bank is free to ...`: the main clause is the content
+        return _as_content(doc, tok) if _child(tok, "dobj") is None else None
     if lemma in XCOMP_REPORTING_VERBS:
         rng = _xcomp_content(doc, tok, lemma)
+        if rng is not None:
+            return rng
+    if lemma in OPRD_CONTENT_VERBS:
+        rng = _oprd_content(doc, tok)
+        if rng is not None:
+            return rng
+    if lemma in EVALUATION_VERBS:
+        rng = _reason_content(doc, tok)
         if rng is not None:
             return rng
     if lemma in PREP_CONTENT:
@@ -323,12 +337,49 @@ def _xcomp_content(doc: Doc, tok: Token, lemma: str) -> tuple[int, int] | None:
     if needs is not None and not any(c.dep_ == "prep" and c.lower_ in needs for c in tok.children):
         return None
     xcomp = next((c for c in tok.children if c.dep_ == "xcomp" and c.i > tok.i), None)
+    if xcomp is None and lemma in HEARER_OBJECT_VERBS and _child(tok, "dobj") is not None:
+        # `tells his supporters at a rally to "go and vote"`: the parse may make the infinitive an advcl
+        xcomp = next((c for c in tok.rights if c.dep_ == "advcl" and doc[c.left_edge.i].lower_ == "to"), None)
     if xcomp is None:
         return None
     a = xcomp.left_edge.i
     if doc[a].lower_ == "to":
         a += 1
     return _trim(doc, a, xcomp.right_edge.i)
+
+
+def _oprd_content(doc: Doc, tok: Token) -> tuple[int, int] | None:
+    """`called the decision "a betrayal of families"`: the object and what it is called, not a name."""
+    obj = _child(tok, "dobj")
+    oprd = _child(tok, "oprd")
+    if obj is None or oprd is None or not tok.i < obj.i < oprd.i or oprd.pos_ == "PROPN":
+        return None
+    return _trim(doc, obj.left_edge.i, oprd.right_edge.i)
+
+
+def _reason_content(doc: Doc, tok: Token) -> tuple[int, int] | None:
+    """`praised the nurses for their courage`: whom and why, together."""
+    obj = _child(tok, "dobj")
+    if obj is None or obj.i < tok.i:
+        return None
+    owners = (tok, obj)
+    prep = next(
+        (c for o in owners for c in o.children if c.dep_ == "prep" and c.lower_ in EVALUATION_REASON_PREPS), None
+    )
+    if prep is None or prep.i < obj.i:
+        return None
+    return _trim(doc, obj.left_edge.i, prep.right_edge.i)
+
+
+def _as_content(doc: Doc, tok: Token) -> tuple[int, int] | None:
+    """The main clause around `as X said`: after it when it leads, before it when it trails."""
+    main = tok.head
+    a, b = tok.left_edge.i, tok.right_edge.i
+    if a <= main.left_edge.i:
+        return _trim(doc, b + 1, main.right_edge.i)
+    if b >= main.right_edge.i - 1:
+        return _trim(doc, main.left_edge.i, a - 1)
+    return None
 
 
 def _prep_content(doc: Doc, tok: Token, preps: frozenset[str]) -> tuple[int, int] | None:
@@ -372,6 +423,9 @@ def _speech_noun(doc: Doc, tok: Token) -> _Cue | None:
     if clause is None:
         return None
     source = _child(tok, "poss")
+    if source is None:
+        # `a Daily Post report that ...`: a named source written before the noun
+        source = next((c for c in tok.lefts if c.dep_ == "compound" and c.ent_type_ in SPEAKER_ENTITY_TYPES), None)
     if source is None:
         prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in SPEECH_NOUN_SOURCE_PREPS), None)
         source = _child(prep, "pobj") if prep is not None else None
@@ -452,8 +506,41 @@ def _find_cues(doc: Doc, quoted: list[int], para: list[tuple[int, int]]) -> list
             continue
         subj, own = _subject(tok)
         content = _clip(doc, _content(doc, tok, lemma, subj), *para[tok.i])
+        if content is not None and content[1] < tok.i:
+            content = _two_sentences(doc, tok, content, para[tok.i])
         cues.append(_Cue(tok, lemma, subj, content, own))
     return _fold_nested(doc, cues)
+
+
+def _two_sentences(doc: Doc, tok: Token, rng: tuple[int, int], para: tuple[int, int]) -> tuple[int, int]:
+    """`S1. S2, the minister said.` as a whole paragraph: the attribution closing it covers both sentences.
+
+    Only when the paragraph is exactly those two sentences and the first has no speech of its own
+    (no quotation mark, no cue word, not a question), so a background sentence before a quote is rare.
+    """
+    sent = tok.sent
+    if rng[0] != sent.start or sent.start <= para[0] or _last_real(doc, sent.start, para[1]) >= sent.end:
+        return rng
+    prev = doc[sent.start - 1].sent
+    if prev.start != _first_real(doc, para[0], para[1]):
+        return rng
+    last = _last_real(doc, prev.start, prev.end - 1)
+    if last < prev.start or doc[last].text != ".":
+        return rng
+    for t in prev:
+        if (
+            t.text in _QUOTE_CHARS
+            or t.lower_ == "according"
+            or (t.pos_ == "VERB" and t.lemma_.lower() in REPORTING_VERBS)
+        ):
+            return rng
+    return prev.start, rng[1]
+
+
+def _first_real(doc: Doc, start: int, end: int) -> int:
+    while start < end and doc[start].is_space:
+        start += 1
+    return start
 
 
 def _fold_nested(doc: Doc, cues: list[_Cue]) -> list[_Cue]:
