@@ -64,6 +64,16 @@ def test_seed_article(tmp_path: Path, shared_dir: Path) -> None:
         title, subtitle, body = con.execute("select title, subtitle, body from articles").fetchone()  # type: ignore[misc]
         names = {r[0] for r in con.execute("select canonical_name from entities").fetchall()}
         speakers = {r[0] for r in con.execute("select speaker_name from quotes").fetchall()}
+        # tone lands with the article (set at load from the run's article_tone) and on each quote
+        (tone, positive, negative) = con.execute("select tone, tone_positive, tone_negative from articles").fetchone()  # type: ignore[misc]
+        welcome = con.execute("select tone from quotes where quote_text like 'We welcome global%'").fetchone()
+        gap = con.execute("select tone from quotes where quote_text like '%technical gap%'").fetchone()
+        themes = [r[0] for r in con.execute("select theme from article_themes order by score desc").fetchall()]
+        gao = con.execute("select mean_tone from speaker_tone where speaker = 'Gao Dongsheng'").fetchone()
+    assert tone > 0 and 0 < negative < positive <= 1
+    assert welcome and gap and welcome[0] > 0.05 and gap[0] < welcome[0]
+    assert themes[0] == "semiconductors" and "international_cooperation" in themes
+    assert gao and gao[0] > 0
     assert title == "China mulls steps to woo more chip MNCs"
     assert subtitle.startswith("Market-oriented")
     assert body.startswith("China welcomes") and body.endswith("sprawling sector.")
