@@ -697,14 +697,16 @@ class _Resolver:
     sent_of: list[int]
     quoted: list[int]
     # (token index, entity, is_group) of earlier speakers and PERSON/ORG subjects
-    history: list[tuple[int, Entity, bool]] = field(default_factory=list)
+    # (None: a speaker described, not named, such as `officials`, so `they` does not skip back past it)
+    history: list[tuple[int, Entity | None, bool]] = field(default_factory=list)
     titles: list[tuple[int, str, str, str | None]] = field(default_factory=list)  # token, eid, title, org
     _by_token: dict[str, list[Entity]] = field(default_factory=dict)
     text: str = ""  # doc.text, which spaCy rebuilds from the tokens on every access
     _orgs: list[Span] = field(default_factory=list)  # ORG entities in order, and their first tokens
     _org_starts: list[int] = field(default_factory=list)
     # Indexes so that a long article's lookups stay local, not scans of the whole article:
-    _history_by_sent: dict[int, list[tuple[int, Entity, bool]]] = field(default_factory=dict)  # history
+    _history_by_sent: dict[int, list[tuple[int, Entity | None, bool]]] = field(default_factory=dict)  # history
+    _roles: dict[str, set[str]] = field(default_factory=dict)  # role word of a person's title -> entity ids
     _titles_by_eid: dict[str, list[tuple[int, str, str, str | None]]] = field(default_factory=dict)  # titles
     _mention_starts: dict[str, list[int]] = field(default_factory=dict)  # entity id -> its mentions' offsets
 
@@ -733,6 +735,8 @@ class _Resolver:
                 title = self.title_of(ent.root, ent.start)
                 if title is not None:
                     self._add_title(ent.start, resolved.entity_id, title[0], title[1])
+                    for word in title[0].lower().split():
+                        self._roles.setdefault(word.strip(",.'’"), set()).add(resolved.entity_id)
 
     def entity_for(self, head: Token) -> Entity | None:
         """The article entity a name token belongs to; a bare surname maps to the full name."""
@@ -838,11 +842,14 @@ class _Resolver:
         ent = self.entity_for(head) if head.pos_ in ("PROPN", "NOUN") else None
         if ent is not None and ent.entity_type not in SPEAKER_ENTITY_TYPES:
             ent = None
+        described = ent is None and named is None and self._described(head) is not None
+        if described:
+            ent = self._described(head)
         text_start = name_start if name_start > a and not _only_honorifics(doc, a, name_start) else a
         text = self.text[doc[text_start].idx : _end_char(doc[b])]
         if title is None and ent is not None and ent.entity_type == "PERSON":
             title = self.title_of(head, name_start)
-        reasons: tuple[str, ...] = ()
+        reasons: tuple[str, ...] = ("speaker from description",) if described else ()
         org_id: str | None = None
         if ent is None:
             reasons = ("speaker unresolved",)
@@ -855,6 +862,16 @@ class _Resolver:
         if title is not None:
             org_id = title[1] or org_id
         return _Speaker(text, ent, title[0] if title else None, org_id, reasons)
+
+    def _described(self, head: Token) -> Entity | None:
+        """`the chief executive` -> the one person the article gives that title, before or after."""
+        if head.pos_ != "NOUN" or head.tag_ != "NN" or _child(head, "poss") is not None:
+            return None
+        det = _child(head, "det")
+        if det is None or det.lower_ != "the":
+            return None
+        eids = self._roles.get(head.lower_, set())
+        return self.entities.entity(next(iter(eids))) if len(eids) == 1 else None
 
     def _pronoun(self, subj: Token) -> _Speaker:
         group = subj.lower_ not in PERSON_PRONOUNS
@@ -871,12 +888,16 @@ class _Resolver:
         return _Speaker(subj.text, best, org_id=org_id, reasons=("speaker from pronoun",))
 
     def remember(self, pos: int, speaker: _Speaker) -> None:
+        tok = self.doc[pos]
+        if speaker.entity is None and tok.tag_ in ("NNS", "NNPS") and tok.lower_ not in GROUP_PRONOUNS:
+            # `Officials said ... They said ...`: `they` is the officials, not an organisation named before
+            self._add_history(pos, None, True)
         if speaker.entity is not None:
             self._add_history(pos, speaker.entity, speaker.entity.entity_type != "PERSON")
             if speaker.title is not None:
                 self._add_title(pos, speaker.entity.entity_id, speaker.title, speaker.org_id)
 
-    def _add_history(self, pos: int, ent: Entity, is_group: bool) -> None:
+    def _add_history(self, pos: int, ent: Entity | None, is_group: bool) -> None:
         self.history.append((pos, ent, is_group))
         self._history_by_sent.setdefault(self.sent_of[pos], []).append((pos, ent, is_group))
 
@@ -1042,6 +1063,7 @@ _PENALTY = {
     "no speaker": 0.5,
     "speaker unresolved": 0.7,
     "speaker from pronoun": 0.9,
+    "speaker from description": 0.9,
     "unbalanced quotation marks": 0.5,
     "weak reporting verb": 0.85,
 }
