@@ -66,6 +66,13 @@ def _usable_symbol(sym: str) -> bool:
     return any(not ch.isalpha() for ch in sym) or (len(sym) >= 2 and sym.isalpha())
 
 
+@lru_cache(maxsize=1)
+def prefix_forms() -> frozenset[str]:
+    """Every code and lower-case symbol: the cheap test of whether a token may open an amount."""
+    t = tables()
+    return t.codes | frozenset(t.symbols)
+
+
 def is_code(text: str) -> bool:
     return len(text) == 3 and text.isupper() and text in tables().codes
 

@@ -130,7 +130,7 @@ NEWS_UNITS: frozenset[str] = frozenset(
     {
         "meter", "gram", "metric_ton", "ton", "long_ton", "liter", "watt", "watt_hour", "joule", "calorie",
         "volt", "ampere", "hertz", "byte", "bit", "mile", "foot", "inch", "yard", "nautical_mile", "acre",
-        "hectare", "pound", "ounce", "troy_ounce", "stone", "carat", "barrel", "gallon", "pint", "quart",
+        "hectare", "pound", "ounce", "troy_ounce", "stone", "carat", "barrel", "oil_barrel", "gallon", "pint", "quart",
         "fluid_ounce", "bushel", "degree_Celsius", "degree_Fahrenheit", "kelvin", "degree", "knot",
         "mile_per_hour", "kilometer_per_hour", "british_thermal_unit", "horsepower", "light_year", "pascal",
         "bar", "gray", "sievert", "becquerel", "newton", "electron_volt", "decibel", "cubic_centimeter",
@@ -146,8 +146,12 @@ PREFIXABLE_UNITS: frozenset[str] = frozenset(
 UNIT_PREFIXES: frozenset[str] = frozenset({"kilo", "mega", "giga", "tera", "peta", "milli", "micro", "nano", "centi"})
 # News abbreviations and spellings pint lacks, as pint expressions.
 UNIT_ALIASES: dict[str, str] = {
-    "bpd": "barrel / day",
-    "b/d": "barrel / day",
+    # pint's `barrel` is 31.5 US gallons; news' barrels are oil barrels (42 gallons)
+    "barrel": "oil_barrel",
+    "barrels": "oil_barrel",
+    "bbl": "oil_barrel",
+    "bpd": "oil_barrel / day",
+    "b/d": "oil_barrel / day",
     "mpg": "mile / gallon",
     "kph": "kilometer / hour",
     "kmh": "kilometer / hour",
@@ -163,9 +167,20 @@ UNIT_ALIASES: dict[str, str] = {
     "º": "degree",
 }
 # Readable names where pint's symbol is not the one the contract names (`t` -> `tonnes`).
-UNIT_DISPLAY: dict[str, str] = {"metric_ton": "tonnes", "year": "years", "month": "months", "week": "weeks",
-                                "day": "days", "hour": "hours", "minute": "minutes", "second": "seconds",
-                                "decade": "decades", "century": "centuries", "fortnight": "fortnights"}  # fmt: skip
+UNIT_DISPLAY: dict[str, str] = {
+    "metric_ton": "tonnes",
+    "oil_barrel": "bbl",
+    "year": "years",
+    "month": "months",
+    "week": "weeks",
+    "day": "days",
+    "hour": "hours",
+    "minute": "minutes",
+    "second": "seconds",
+    "decade": "decades",
+    "century": "centuries",
+    "fortnight": "fortnights",
+}
 TEMPERATURE_WORDS: dict[str, str] = {
     "celsius": "degree_Celsius",
     "celcius": "degree_Celsius",

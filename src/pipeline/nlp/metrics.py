@@ -340,9 +340,9 @@ def _may_start(tok: Token) -> bool:
         or text[:1] in _SYMBOL_STARTS
         or tok.lower_ in _START_WORDS
         or (len(text) > 1 and text[1:2].isdigit())  # `£5`, `€5m` glued
-        or (len(text) <= 3 and (C.symbol_codes(text) or C.is_code(text) or C.is_code(text.upper())) != frozenset())
+        or (len(text) <= 3 and (text in C.prefix_forms() or tok.lower_ in C.prefix_forms()))
         or text[:3].lower() in ("us$", "hk$", "rmb")
-        or (len(text) > 2 and text[2:3].isdigit())
+        or (len(text) > 2 and any(ch.isdigit() for ch in text[2:5]))  # `NZ$300m`, `HK$5`
     )
 
 
@@ -553,7 +553,7 @@ def _currency_prefix(doc: Doc, i: int, limit: int, ctx: _Context = _NO_CONTEXT) 
         len(tok.text) == 3
         and C.is_code(tok.text.upper())
         and not tok.is_stop
-        and (tok.text.isupper() or (tok.text.islower() and tok.pos_ not in _NOT_CODE_POS))
+        and (tok.text.isupper() or (_lower_cased_copy(doc, i) and tok.pos_ not in _NOT_CODE_POS))
     ):
         return tok.text.upper(), i + 1
     return None, i
@@ -573,7 +573,7 @@ def _read_figure(doc: Doc, i: int, limit: int, ctx: _Context = _NO_CONTEXT) -> _
     if second is not None:
         k = second.end
         first = _shared_hundred(doc, first, second)
-    scale, k = _read_scale(doc, first, second, k, limit)
+    scale, k = _read_scale(doc, first, second, k, limit, money=currency is not None or first.currency is not None)
     low_value = first.value * (scale if first.scale == 1.0 else 1.0)
     if second is not None and first.scale == 1.0 and second.scale != 1.0:
         low_value = first.value * second.scale  # `2-3m`: the scale on the second applies to both
@@ -594,8 +594,24 @@ def _read_figure(doc: Doc, i: int, limit: int, ctx: _Context = _NO_CONTEXT) -> _
         return _figure_with_unit(doc, i, first, low_value, high_value, scaled, k, limit, ctx)
     if unit is not None and currency is None and not percent:
         return _unit_figure(doc, i, first, low_value, high_value, scaled, unit, limit)
-    mtype = "money" if currency else "percent"
-    return _make_figure(i, k, first, low_value, high_value, mtype, currency or "%", scaled, None)
+    if currency is not None:
+        fig = _make_figure(i, k, first, low_value, high_value, "money", currency, scaled, None)
+        return _price_per_unit(doc, fig, limit)
+    return _make_figure(i, k, first, low_value, high_value, "percent", "%", scaled, None)
+
+
+def _price_per_unit(doc: Doc, fig: _Figure, limit: int) -> _Figure:
+    """`$80 a barrel`, `£3 per kg`, `$5/gallon`: a price per unit, its base the price per SI unit (USD/m³).
+
+    Rates in time (`$5bn a year`) stay plain amounts: the period is what they carry, not a unit.
+    """
+    k = fig.end
+    if _low(doc, k, limit) not in ("a", "an", "per", "/") or fig.unit is None:
+        return fig
+    read = read_unit(doc, k + 1, limit)
+    if read is None or read.kind != "quantity" or read.factor is None or read.base_unit is None:
+        return fig
+    return replace(fig, end=read.end, factor=1 / read.factor, offset=0.0, base_unit=f"{fig.unit}/{read.base_unit}")
 
 
 def _glued_by_context(doc: Doc, num: _Number, limit: int, currency: str | None) -> _Number:
@@ -692,11 +708,15 @@ def _shared_hundred(doc: Doc, first: _Number, second: _Number) -> _Number:
     return replace(first, value=first.value * 100)
 
 
-def _read_scale(doc: Doc, first: _Number, second: _Number | None, k: int, limit: int) -> tuple[float, int]:
+def _read_scale(
+    doc: Doc, first: _Number, second: _Number | None, k: int, limit: int, money: bool = False
+) -> tuple[float, int]:
     """A scale word after the number(s): `million`, `bn`, or `m` glued in spelling but split by spaCy."""
     low = _low(doc, k, limit)
     if low.endswith(".") and low[:-1] in W.SCALE_SUFFIXES:
         low = low[:-1]  # `$500m.`: spaCy's tokenizer keeps `m.` as an abbreviation
+    if low == "t" and money and not doc[k - 1].whitespace_:
+        return 1e12, k + 1  # `$5t`: after a currency `t` is a trillion, elsewhere a tonne
     if low not in W.SCALES:
         return 1.0, k
     if low == "m" and _low(doc, k + 1, limit) in W.DIMENSION_ADJECTIVES:
@@ -763,7 +783,7 @@ def _currency_after(
     if k >= limit or doc[k].pos_ == "VERB":
         return None
     tok = doc[k]
-    if len(tok.text) == 3 and C.is_code(tok.text.upper()) and (tok.text.isupper() or tok.pos_ not in _NOT_CODE_POS):
+    if len(tok.text) == 3 and C.is_code(tok.text.upper()) and (tok.text.isupper() or _lower_cased_copy(doc, k)):
         return tok.text.upper(), k + 1
     if tok.lower_ in W.CURRENCY_ABBREVIATIONS:
         return W.CURRENCY_ABBREVIATIONS[tok.lower_], k + 1
@@ -778,6 +798,12 @@ def _currency_after(
         code = C.resolve(codes, words[-1], ctx.countries, ctx.when)
         return (code, k + n) if code is not None else None
     return None
+
+
+def _lower_cased_copy(doc: Doc, k: int) -> bool:
+    """Is the text around token k all lower-case (`usd`, `eur` there are codes; `cup` elsewhere a cup)?"""
+    lo, hi = max(0, k - 8), min(len(doc), k + 8)
+    return not any(ch.isupper() for t in range(lo, hi) for ch in doc[t].text)
 
 
 def _pounds_are_weight(doc: Doc, first: _Number, p: int, limit: int, scaled: bool) -> bool:
@@ -952,6 +978,8 @@ def _counted_noun(doc: Doc, k: int, limit: int) -> Token | None:
     num = doc[k - 1]
     head = num.head
     if head.pos_ in _NOUNS and k <= head.i <= k + 3 and head.i < limit:
+        if any(doc[t].like_num for t in range(k, head.i)):
+            return None  # `45 and 50 cases`: the noun is the last number's; `_listed` shares it
         while head.dep_ == "compound" and head.head.pos_ in _NOUNS and head.i < head.head.i < limit:
             head = head.head  # `90 journalist jobs` counts jobs
         return head if _countable(head) else None
@@ -1029,7 +1057,8 @@ def _is_reported(doc: Doc, fig: _Figure) -> bool:
         if tok.ent_type_ in _NAME_LABELS:
             return False  # `Formula 1 cars`, a number inside a name
         bare = fig.metric_type == "count"  # a unit pint read makes `40 mg` a quantity, whatever the tagger says
-        if bare and tok.ent_type_ in ("DATE", "TIME", "ORDINAL") and not fig.scaled:
+        dated = tok.ent_type_ in ("DATE", "TIME", "ORDINAL") and (fig.noun is None or fig.noun < fig.end - 1)
+        if bare and dated and not fig.scaled:
             return False
         if bare and num.kind == "digits" and not fig.scaled and _year_like(num.text):
             return False

@@ -30,6 +30,8 @@ _POWER_SUFFIX_WORDS = {"squared": 2, "cubed": 3}
 _GLUED = re.compile(r"^[A-Za-zµμ°Ω²³/·⋅]+$")
 _TEMPERATURE_NAMES = frozenset({"degree_Celsius", "degree_Fahrenheit", "kelvin"})
 _TIME_NAMES = frozenset({"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"})
+# First words of the units pint names in several words (`nautical_mile`): the only joins worth a look-up.
+_MULTIWORD_STARTS = frozenset(name.split("_")[0].lower() for name in W.NEWS_UNITS if "_" in name)
 # Prefixed lab units that a lower- or upper-cased story means with the big prefix: `500 mw` is megawatts.
 _BIG_PREFIX = {"milli": "mega"}
 _BIG_PREFIX_ROOTS = frozenset({"watt", "watt_hour", "byte", "bit"})
@@ -75,8 +77,9 @@ def atom(text: str) -> Atom | None:
     if not t or (not t[0].isalpha() and t[0] not in "°µμ"):
         return None
     alias = W.UNIT_ALIASES.get(t) or W.UNIT_ALIASES.get(t.lower())
-    if alias is not None and " " in alias:  # `bpd`: an expression, `barrel / day`
-        return Atom(alias, alias.split()[0], _symbol(alias))
+    if alias is not None and " " in alias:  # `bpd`: an expression, `oil_barrel / day`
+        num, *dens = alias.split(" / ")
+        return Atom(alias, alias.split()[0], "/".join([_symbol(num), *(_short(d) for d in dens)]))
     if alias is not None:
         t = alias
     ureg = registry()
@@ -102,6 +105,8 @@ def atom(text: str) -> Atom | None:
 def _case_variants(t: str) -> list[str]:
     """The form as written, then the casings lower- or upper-cased copy hides: `KWH` -> `kWh`, `gw` -> `GW`."""
     out = [t]
+    if len(t) > 5:  # a word, not an abbreviation: only its lower-case form can differ (`MILES`)
+        return [t, t.lower()] if t.lower() != t else out
     if len(t) > 1 and (t.isupper() or t.islower()):  # `b` stays a barn (no news unit), never a byte
         low = t.lower()
         out += [low, low.capitalize()]
@@ -235,7 +240,7 @@ def _text_term(text: str, end: int) -> _Term | None:
             if len(parts) != 2 or any(p is None for p in parts):
                 return None
             a, b = (p for p in parts if p is not None)
-            return _powered(f"{a.name} * {b.name}", f"{a.symbol}·{b.symbol}", a.root, power, end)
+            return _powered(f"{a.name} * {b.name}", f"{a.symbol}·{_short(b.name)}", a.root, power, end)
     found = _temperature_symbol(text) or _temperature_letter(text) or atom(text)
     if found is None:
         return None
@@ -295,7 +300,7 @@ def _two_token_atom(doc: Doc, k: int, limit: int) -> _Term | None:
         if k + n > limit:
             continue
         words = [doc[t].lower_ for t in range(k, k + n)]
-        if not all(w.isalpha() for w in words):
+        if words[0] not in _MULTIWORD_STARTS or not all(w.isalpha() for w in words):
             continue
         found = atom("_".join(words))
         if found is not None and "_" in found.root:
