@@ -28,6 +28,8 @@ final as (
         metrics.qualifier,
         metrics.lower_bound,
         metrics.upper_bound,
+        metrics.base_value,
+        metrics.base_unit,
         metrics.period,
         metrics.period_start,
         metrics.period_end,
