@@ -23,6 +23,7 @@ ARTICLE_URL = "https://www.example.com/news/chips.html"
 CHARTS = (
     "chart-top-entities",
     "chart-mentions-over-time",
+    "chart-places-map",
     "chart-top-speakers",
     "chart-figures-by-subject",
     "chart-entity-tone",
@@ -30,6 +31,7 @@ CHARTS = (
     "chart-themes-over-time",
 )
 LINE_CHARTS = ("chart-entity-tone",)  # lines, no bars
+MAP = "chart-places-map"  # shapes and points, no bars
 # attributes through which an element can load or navigate somewhere
 URL_ATTRS = {"src", "href", "srcset", "data", "action", "formaction", "poster", "background", "xlink:href"}
 
@@ -222,11 +224,14 @@ def test_report_is_self_contained(report: Path) -> None:
     assert not [tag for tag, _ in parsed.elements if tag in ("link", "img", "iframe", "object", "embed", "base")]
     assert _outside_links(parsed) == [("a", "href", ARTICLE_URL)] * 4  # 2 quotes, a figure, the list
     assert not any(re.search(r"@import|url\(", css) for css in parsed.styles)
-    # plotly.js inlined exactly once, before the figures that call it
+    # the map's world shapes, then plotly.js inlined exactly once, before the figures that call it
     plotly_js = get_plotlyjs()
     assert page.count(plotly_js) == 1
-    assert [plotly_js in s for s in parsed.scripts] == [True] + [False] * len(CHARTS)
-    assert all("Plotly.newPlot" in s for s in parsed.scripts[1:])
+    assert [plotly_js in s for s in parsed.scripts] == [False, True] + [False] * len(CHARTS)
+    assert parsed.scripts[0].startswith("window.PlotlyGeoAssets")
+    assert all("Plotly.newPlot" in s for s in parsed.scripts[2:])
+    # plotly.js would fetch its world topojson from its CDN: the page never names it
+    assert "cdn.plot.ly" not in page.replace(plotly_js, "")
 
 
 def test_report_draws_the_marts(report: Path) -> None:
@@ -239,6 +244,7 @@ def test_report_draws_the_marts(report: Path) -> None:
         "Tone over time",
         "Speaker tone",
         "Themes over time",
+        "Places",
     ):
         assert f">{heading}</h2>" in page
     assert re.findall(r'<div id="(chart-[a-z-]+)" class="plotly-graph-div"', page) == list(CHARTS)
@@ -315,7 +321,7 @@ def test_hostile_content_stays_text(hostile_report: Path) -> None:
     parsed = _parse(page)
     tags = {tag for tag, _ in parsed.elements}
     assert "img" not in tags and "i" not in tags
-    assert len(parsed.scripts) == 1 + len(CHARTS)  # plotly.js and the figures, nothing injected
+    assert len(parsed.scripts) == 2 + len(CHARTS)  # map shapes, plotly.js and the figures, nothing injected
     assert all("<script>alert" not in s for s in parsed.scripts[1:])  # plotly encodes `<` in its JSON
     assert "javascript:" not in " ".join(v for _, a in parsed.elements for v in a.values())
     assert _outside_links(parsed) == [("a", "href", ARTICLE_URL)] * 4  # a3's javascript: URL is no link
@@ -334,6 +340,7 @@ def test_chromium_draws_the_charts(report: Path, tmp_path: Path) -> None:
     assert bars == {
         "chart-top-entities": 3,
         "chart-mentions-over-time": 5,
+        "chart-places-map": 0,
         "chart-top-speakers": 2,
         "chart-figures-by-subject": 2,
         "chart-entity-tone": 0,
@@ -347,7 +354,7 @@ def test_chromium_draws_the_charts(report: Path, tmp_path: Path) -> None:
 def test_chromium_shows_hostile_text_as_text(hostile_report: Path, tmp_path: Path) -> None:
     dom = _dump_dom(hostile_report, tmp_path / "profile")
     assert dom.count('class="plot-container plotly"') == len(CHARTS)
-    assert all(n > 0 for chart, n in _drawn_bars(dom).items() if chart not in LINE_CHARTS)
+    assert all(n > 0 for chart, n in _drawn_bars(dom).items() if chart not in (*LINE_CHARTS, MAP))
     parsed = _parse(dom)
     assert "img" not in {tag for tag, _ in parsed.elements}  # no markup from the data became an element
     assert not [a for tag, a in parsed.elements if tag == "a" and a.get("href", "").startswith("javascript:")]
@@ -355,3 +362,14 @@ def test_chromium_shows_hostile_text_as_text(hostile_report: Path, tmp_path: Pat
     chart = dom[dom.index('<div id="chart-top-entities"') : dom.index('<div id="chart-mentions-over-time"')]
     assert "&lt;b&gt;bold&lt;/b&gt; &lt;img src=x onerror=alert(1)" in chart
     assert "font-weight:bold" not in chart.replace(" ", "")
+
+
+def test_chromium_draws_the_map_offline(report: Path, tmp_path: Path) -> None:
+    dom = _dump_dom(report, tmp_path / "profile")
+    chunk = dom[dom.index('<div id="chart-places-map"') : dom.index('<div id="chart-top-speakers"')]
+    # the countries of the topojson on the page, and China shaded by its mentions
+    assert chunk.count('class="choroplethlocation"') == 1
+    # land and country borders drawn from the embedded shapes (long paths), nothing fetched
+    for layer in ("land", "countries"):
+        drawn = re.search(rf'<g class="layer {layer}"><path d="(M[^"]+)"', chunk)
+        assert drawn is not None and len(drawn.group(1)) > 10_000, layer

@@ -29,6 +29,8 @@ import duckdb
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
+from pipeline.report_map import geo_assets_script, map_figure
+
 REQUIRED = (
     "article_overview",
     "entity_mentions_daily",
@@ -39,6 +41,7 @@ REQUIRED = (
     "tone_by_entity_weekly",
     "speaker_tone",
     "theme_trends_weekly",
+    "places",
 )
 
 PALETTE = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#eeca3b", "#9d755d")
@@ -54,6 +57,8 @@ PLOT_CONFIG: dict[str, Any] = {
     "displaylogo": False,
     "responsive": True,
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+    # The map's world topojson is on the page (`report_map.geo_assets_script`); never plotly's CDN.
+    "topojsonURL": "./",
 }
 
 # The report's queries: short reads of the marts, kept together here.
@@ -624,9 +629,11 @@ def render_report(con: duckdb.DuckDBPyConnection, *, top: int = 15, recent: int 
     no_subject = int(_rows(con, NO_SUBJECT_SQL)[0]["figures"])
     entities_chart, weekly_chart, speakers_chart, subjects_chart = report_charts(con, top=top, weeks=weeks)
     tone_chart, speaker_tone_chart, themes_chart = tone_and_theme_charts(con, top=top, weeks=weeks)
+    map_chart = Chart("chart-places-map", "Places", map_figure(con, _label))
     charts = (
         entities_chart,
         weekly_chart,
+        map_chart,
         speakers_chart,
         subjects_chart,
         tone_chart,
@@ -677,6 +684,8 @@ def render_report(con: duckdb.DuckDBPyConnection, *, top: int = 15, recent: int 
     generated = datetime.now().strftime("%Y-%m-%d %H:%M")
     # plotly.js once, before the figures that call it; nothing when there is nothing to draw
     plotly_js = _inline_script(get_plotlyjs()) if drawn else ""
+    if map_chart.figure is not None:  # the map's world shapes, before plotly.js reads them
+        plotly_js = _inline_script(geo_assets_script()) + "\n" + plotly_js
     return f"""<!doctype html>
 <html lang="en">
 <head>
@@ -705,6 +714,12 @@ def render_report(con: duckdb.DuckDBPyConnection, *, top: int = 15, recent: int 
 with dated articles), for the {TREND_SERIES} most mentioned entities (click "{REST}" in the legend to add
 the rest). Mentions in articles without a publication date are shown apart, in the last column.</p>
 {_chart_html(weekly_chart)}
+
+<h2 id="places-map">Places</h2>
+<p class="muted">Countries shaded by the mentions of their places (the country itself, its regions and
+cities), and the most mentioned cities as points sized by mentions. Places are resolved offline against
+GeoNames; country shapes from Natural Earth, drawn without any network access.</p>
+{_chart_html(map_chart)}
 
 <h2 id="top-speakers">Top speakers</h2>
 <p class="muted">Quotes per resolved speaker, with the title and organisation given most often.</p>
