@@ -146,6 +146,17 @@ class ArticleTheme:
 
 
 @dataclass(frozen=True)
+class QuoteTheme:
+    """A theme whose terms match inside one quote (nlp/themes.py): score 0..1 is their density there."""
+
+    quote_id: str
+    article_id: str
+    theme: str
+    score: float
+    matched_terms: str
+
+
+@dataclass(frozen=True)
 class ArticleExtraction:
     """Everything extracted from one article."""
 
@@ -159,6 +170,7 @@ class ArticleExtraction:
     tone_positive: float | None = None
     tone_negative: float | None = None
     themes: tuple[ArticleTheme, ...] = ()
+    quote_themes: tuple[QuoteTheme, ...] = ()
 
 
 @dataclass(frozen=True)

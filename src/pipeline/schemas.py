@@ -106,6 +106,17 @@ ARTICLE_THEMES = pa.schema(
     ]
 )
 
+# Themes whose terms match inside a quote (nlp/themes.py): what a speaker talks about.
+QUOTE_THEMES = pa.schema(
+    [
+        pa.field("quote_id", pa.string(), nullable=False),
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("theme", pa.string(), nullable=False),
+        pa.field("score", pa.float64(), nullable=False),
+        pa.field("matched_terms", pa.string(), nullable=False),
+    ]
+)
+
 # The article tone found by extraction, landed per run and applied to `articles` at load.
 ARTICLE_TONE = pa.schema(
     [
@@ -223,6 +234,7 @@ TABLES: dict[str, pa.Schema] = {
     "quotes": QUOTES,
     "metrics": METRICS,
     "article_themes": ARTICLE_THEMES,
+    "quote_themes": QUOTE_THEMES,
     "pipeline_runs": PIPELINE_RUNS,
     "rejects": REJECTS,
     "article_sources": ARTICLE_SOURCES,
@@ -243,6 +255,7 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "quotes": ("quote_id",),
     "metrics": ("metric_id",),
     "article_themes": ("article_id", "theme"),
+    "quote_themes": ("quote_id", "theme"),
     "pipeline_runs": ("run_id",),
     "rejects": ("reject_id",),
     "article_sources": ("source", "article_id"),
@@ -250,7 +263,7 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 # Tables whose rows belong to one article and are replaced with it.
-ARTICLE_TABLES = ("articles", "entity_mentions", "quotes", "metrics", "article_themes")
+ARTICLE_TABLES = ("articles", "entity_mentions", "quotes", "metrics", "article_themes", "quote_themes")
 
 _DUCK_TYPES = {
     pa.string(): "VARCHAR",

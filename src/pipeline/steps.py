@@ -437,6 +437,8 @@ def land_extractions(ctx: RunContext, extracted: Iterable[Extracted], progress: 
                     buf.add("metrics", mt)
                 for th in x.themes:
                     buf.add("article_themes", th)
+                for qt in x.quote_themes:
+                    buf.add("quote_themes", qt)
                 # the article row landed at ingest; the load sets its tone from this landing-only table
                 buf.add(
                     "article_tone",

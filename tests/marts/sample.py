@@ -200,6 +200,12 @@ ARTICLE_THEMES = [
     {"article_id": "a2", "theme": "semiconductors", "score": 0.6, "matched_terms": "chip, wafer, IC"},
 ]
 
+QUOTE_THEMES = [
+    {"quote_id": "q1", "article_id": "a1", "theme": "semiconductors", "score": 0.5, "matched_terms": "chip"},
+    {"quote_id": "q2", "article_id": "a2", "theme": "semiconductors", "score": 0.3, "matched_terms": "wafer"},
+    {"quote_id": "q3", "article_id": "a1", "theme": "international_trade", "score": 0.4, "matched_terms": "export"},
+]
+
 PIPELINE_RUNS = [
     {
         "run_id": "r1",
@@ -228,6 +234,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
     "quotes": QUOTES,
     "metrics": METRICS,
     "article_themes": ARTICLE_THEMES,
+    "quote_themes": QUOTE_THEMES,
     "pipeline_runs": PIPELINE_RUNS,
     "rejects": REJECTS,
 }

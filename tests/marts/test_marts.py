@@ -231,3 +231,13 @@ def test_places(con: duckdb.DuckDBPyConnection) -> None:
     china = places[0]
     assert (china["country_code"], china["country"], china["place_kind"]) == ("CN", "China", "country")
     assert (china["latitude"], china["longitude"], china["geonames_id"]) == (35.0, 105.0, 1814991)
+
+
+def test_speaker_theme_tone(con: duckdb.DuckDBPyConnection) -> None:
+    rows_ = by(rows(con, "select * from speaker_theme_tone"), "speaker", "theme")
+    gao = rows_[("Gao Dongsheng", "semiconductors")]  # q1 0.7 on 2025-11-25, q2 0.1 on 2025-12-02
+    assert (gao["quotes"], gao["organisation"]) == (2, "MIIT")
+    assert gao["mean_tone"] == pytest.approx(0.4) and gao["tone_trend_per_30d"] == pytest.approx(-0.6 / 7 * 30)
+    miit = rows_[("MIIT", "international_trade")]
+    assert miit["mean_tone"] == pytest.approx(-0.5) and miit["tone_trend_per_30d"] is None
+    assert set(rows_) == {("Gao Dongsheng", "semiconductors"), ("MIIT", "international_trade")}

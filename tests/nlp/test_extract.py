@@ -79,7 +79,7 @@ def test_each_stage_is_named(nlp: Language, monkeypatch: pytest.MonkeyPatch, sta
     assert result == ExtractFailure("a", stage.removeprefix("extract_"), "KeyError", "'missing'")
 
 
-@pytest.mark.parametrize(("target", "stage"), [("article_tone", "tone"), ("ThemeMatcher.match", "themes")])
+@pytest.mark.parametrize(("target", "stage"), [("article_tone", "tone"), ("ThemeMatcher.match_with_quotes", "themes")])
 def test_tone_and_themes_are_stages(nlp: Language, monkeypatch: pytest.MonkeyPatch, target: str, stage: str) -> None:
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise KeyError("missing")

@@ -183,3 +183,38 @@ def test_a_malformed_taxonomy_names_the_file(tmp_path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
     with pytest.raises(TaxonomyError, match=r"bad\.toml"):
         load_taxonomy(path)
+
+
+def test_quote_themes(matcher: ThemeMatcher, nlp: Language, shared_dir: Path) -> None:
+    from pipeline.nlp.extract import extract_article
+    from pipeline.records import Article, ArticleExtraction
+
+    body = seed_body(shared_dir)
+    a = Article("a1", "t", "text", None, "China mulls steps to woo more chip MNCs", None, None, None, body, "h")
+    x = extract_article(nlp(body), a, matcher)
+    assert isinstance(x, ArticleExtraction)
+    quotes = {q.quote_id: q for q in x.quotes}
+    by_quote: dict[str, set[str]] = {}
+    for t in x.quote_themes:
+        assert t.article_id == "a1" and 0 < t.score < 1
+        # every matched term is in the quote's own words (lemmas: "chips" for "chip")
+        text = quotes[t.quote_id].quote_text.lower()
+        assert any(term.lower().split()[0][:4] in text for term in t.matched_terms.split(", "))
+        by_quote.setdefault(quotes[t.quote_id].quote_text, set()).add(t.theme)
+    (gap,) = [themes for text, themes in by_quote.items() if "technical gap" in text]
+    assert "semiconductors" in gap
+    (trust,) = [themes for text, themes in by_quote.items() if "mutual trust" in text]
+    assert "international_cooperation" in trust
+
+
+def test_a_quote_needs_evidence(matcher: ThemeMatcher, nlp: Language) -> None:
+    from pipeline.records import Quote
+
+    body = 'The weather was mild. "We ate a chip at lunch," she said.'
+    doc = nlp(body)
+    start = body.index("We ate")
+    q = Quote(
+        "q1", "a1", "direct", "We ate a chip at lunch,", "say", "she", None, None, None, None, 1, start, start + 23, 0.9
+    )
+    themes, quote_themes = matcher.match_with_quotes(doc, None, "a1", [q])
+    assert themes == () and quote_themes == ()  # one term, and the article does not carry the theme

@@ -32,10 +32,14 @@ from pipeline.records import (
     ExtractResult,
     Metric,
     Quote,
+    QuoteTheme,
 )
 
 # Bump when extraction output changes: articles extracted by an older version are reprocessed.
 EXTRACTOR_VERSION = "1.0.0"
+
+FoundThemes = tuple[tuple[ArticleTheme, ...], tuple[QuoteTheme, ...]]
+NO_THEMES: FoundThemes = ((), ())
 
 DEFAULT_CHUNK_CHARS = 20_000  # peak memory of a chunk's parse ~ a normal batch's; benchmarks/README.md, "Long articles"
 _MESSAGE_CHARS = 1000
@@ -63,15 +67,15 @@ def extract_doc(doc: Doc, article: Article, themes: ThemeMatcher | None = None) 
     metrics = extract_metrics(doc, article.article_id, ents, article.published_at)
     tone = article_tone(doc)
     themes = themes or matcher_for(doc)
-    found = themes.match(doc, article.title, article.article_id) if themes else ()
+    found = themes.match_with_quotes(doc, article.title, article.article_id, quotes) if themes else NO_THEMES
     return _with_tone(
         ArticleExtraction(article.article_id, ents.entities, ents.mentions, tuple(quotes), tuple(metrics)), tone, found
     )
 
 
-def _with_tone(x: ArticleExtraction, tone: ArticleTone, themes: tuple[ArticleTheme, ...]) -> ArticleExtraction:
+def _with_tone(x: ArticleExtraction, tone: ArticleTone, themes: FoundThemes) -> ArticleExtraction:
     """The extraction with its article tone, its quotes' and mentions' tones (from the sentence scores
-    computed once) and its themes."""
+    computed once) and its article and quote themes."""
     mentions: tuple[EntityMention, ...] = tuple(replace(m, tone=tone.at(m.start_char)) for m in x.mentions)
     quotes = tuple(replace(q, tone=tone.span_tone(q.start_char, q.end_char)) for q in x.quotes)
     return replace(
@@ -81,7 +85,8 @@ def _with_tone(x: ArticleExtraction, tone: ArticleTone, themes: tuple[ArticleThe
         tone=tone.tone,
         tone_positive=tone.tone_positive,
         tone_negative=tone.tone_negative,
-        themes=themes,
+        themes=themes[0],
+        quote_themes=themes[1],
     )
 
 
@@ -110,8 +115,10 @@ def extract_article(doc: Doc, article: Article, themes: ThemeMatcher | None = No
         quotes: list[Quote] = _stage(aid, "quotes", lambda: extract_quotes(doc, aid, ents))
         metrics: list[Metric] = _stage(aid, "metrics", lambda: extract_metrics(doc, aid, ents, article.published_at))
         tone: ArticleTone = _stage(aid, "tone", lambda: article_tone(doc))
-        found: tuple[ArticleTheme, ...] = (
-            _stage(aid, "themes", lambda: themes.match(doc, article.title, aid)) if themes else ()
+        found: FoundThemes = (
+            _stage(aid, "themes", lambda: themes.match_with_quotes(doc, article.title, aid, quotes))
+            if themes
+            else NO_THEMES
         )
     except StageError as e:
         return e.failure

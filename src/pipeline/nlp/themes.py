@@ -17,7 +17,9 @@ central than several); `score = d / (d + 1)`, in [0, 1).
 from __future__ import annotations
 
 import tomllib
+from bisect import bisect_left
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -26,7 +28,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from pipeline.records import ArticleTheme
+from pipeline.records import ArticleTheme, Quote, QuoteTheme
 
 DEFAULT_TAXONOMY = Path(__file__).with_name("themes.toml")
 TITLE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
@@ -119,6 +121,42 @@ class ThemeMatcher:
 
     def match(self, doc: Doc, title: str | None, article_id: str) -> tuple[ArticleTheme, ...]:
         """The article's themes, best first (see the module doc for evidence and score)."""
+        return self.match_with_quotes(doc, title, article_id, ())[0]
+
+    def match_with_quotes(
+        self, doc: Doc, title: str | None, article_id: str, quotes: Sequence[Quote]
+    ) -> tuple[tuple[ArticleTheme, ...], tuple[QuoteTheme, ...]]:
+        """The article's themes and its quotes' themes, from one pass of the matchers over the body.
+
+        A quote has a theme when the theme's terms match inside its span and either two distinct terms
+        do or the article has the theme; its score is the density of those matches in the quote."""
+        body_terms = self._terms(doc)
+        themes = self._article_themes(doc, title, article_id, body_terms)
+        carried = {t.theme for t in themes}
+        starts = [char for _, _, char in body_terms]
+        order = sorted(range(len(body_terms)), key=starts.__getitem__)
+        sorted_starts = [starts[i] for i in order]
+        out: list[QuoteTheme] = []
+        for q in quotes:
+            lo, hi = bisect_left(sorted_starts, q.start_char), bisect_left(sorted_starts, q.end_char)
+            terms: dict[str, Counter[str]] = {}
+            for i in order[lo:hi]:
+                theme, term, _ = body_terms[i]
+                terms.setdefault(theme, Counter())[term] += 1
+            words = max(len(q.quote_text.split()), 1)
+            for theme, counts in terms.items():
+                if theme not in carried and len(counts) < MIN_TERMS:
+                    continue
+                breadth = min(len(counts), BREADTH_TERMS) / BREADTH_TERMS
+                density = sum(counts.values()) / (words / 100 + 1) * breadth
+                out.append(
+                    QuoteTheme(q.quote_id, article_id, theme, round(density / (density + 1), 4), _joined(counts))
+                )
+        return themes, tuple(out)
+
+    def _article_themes(
+        self, doc: Doc, title: str | None, article_id: str, body_terms: list[tuple[str, str, int]]
+    ) -> tuple[ArticleTheme, ...]:
         lead_end = _lead_end(doc)
         weights: dict[str, float] = {}
         terms: dict[str, Counter[str]] = {}
@@ -128,7 +166,7 @@ class ThemeMatcher:
                 weights[theme] = weights.get(theme, 0.0) + TITLE_WEIGHT
                 terms.setdefault(theme, Counter())[term] += 1
                 in_title.add(theme)
-        for theme, term, char in self._terms(doc):
+        for theme, term, char in body_terms:
             weights[theme] = weights.get(theme, 0.0) + (LEAD_WEIGHT if char < lead_end else BODY_WEIGHT)
             terms.setdefault(theme, Counter())[term] += 1
         words = sum(1 for t in doc if not (t.is_punct or t.is_space))
@@ -139,9 +177,13 @@ class ThemeMatcher:
             # breadth: a theme carried by one repeated term is less central than one seen in several
             breadth = min(len(terms[theme]), BREADTH_TERMS) / BREADTH_TERMS
             density = weight / (words / 100 + 1) * breadth
-            matched = ", ".join(t for t, _ in sorted(terms[theme].items(), key=lambda kv: (-kv[1], kv[0])))
-            out.append(ArticleTheme(article_id, theme, round(density / (density + 1), 4), matched))
+            out.append(ArticleTheme(article_id, theme, round(density / (density + 1), 4), _joined(terms[theme])))
         return tuple(sorted(out, key=lambda t: (-t.score, t.theme)))
+
+
+def _joined(terms: Counter[str]) -> str:
+    """The distinct terms, most frequent first."""
+    return ", ".join(t for t, _ in sorted(terms.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _lead_end(doc: Doc) -> int:
