@@ -241,3 +241,38 @@ def test_speaker_theme_tone(con: duckdb.DuckDBPyConnection) -> None:
     miit = rows_[("MIIT", "international_trade")]
     assert miit["mean_tone"] == pytest.approx(-0.5) and miit["tone_trend_per_30d"] is None
     assert set(rows_) == {("Gao Dongsheng", "semiconductors"), ("MIIT", "international_trade")}
+
+
+def test_surname_links() -> None:
+    # `Blair` alone (articles without a full name); Tony Blair named in full 4 times, Euan Blair once: 0.8
+    # `Smith` alone; John and Jane Smith twice each: no one dominates, no link
+    people = [("e_blair", "Blair"), ("e_tony", "Tony Blair"), ("e_euan", "Euan Blair")]
+    people += [("e_smith", "Smith"), ("e_john", "John Smith"), ("e_jane", "Jane Smith")]
+    counts = {"e_blair": 2, "e_tony": 4, "e_euan": 1, "e_smith": 1, "e_john": 2, "e_jane": 2}
+    mentions = [
+        {
+            **ROWS["entity_mentions"][0],
+            "mention_id": f"{eid}-{k}",
+            "entity_id": eid,
+            "start_char": 100 + k * 10,
+            "end_char": 105 + k * 10,
+        }
+        for eid, n in counts.items()
+        for k in range(n)
+    ]
+    con = sample_warehouse(
+        {
+            **ROWS,
+            "entities": [*ROWS["entities"], *({"entity_id": e, "canonical_name": n, "entity_type": "PERSON"}
+                                              for e, n in people)],
+            "entity_mentions": [*ROWS["entity_mentions"], *mentions],
+        }
+    )  # fmt: skip
+    build_models(con, SQL_DIR)
+    run_data_tests(con, SQL_DIR)
+    links = by(rows(con, "select * from surname_links"), "surname")
+    assert set(links) == {"Blair", "Smith"}
+    blair, smith = links["Blair"], links["Smith"]
+    assert (blair["person"], blair["confidence"], blair["linked"], blair["namesakes"]) == ("Tony Blair", 0.8, True, 2)
+    assert (blair["surname_mentions"], blair["runner_up"]) == (2, "Euan Blair")
+    assert (smith["confidence"], smith["linked"], smith["namesakes"]) == (0.5, False, 2)
