@@ -202,6 +202,8 @@ WRITTEN = [
     ("The flight took 1 hour 20 minutes.", "1 hour 20 minutes", "duration", 4 / 3, "hours"),
     ("Trials used between 40 mg and 50 mg of the drug.", "between 40 mg and 50 mg", "quantity", 45, "mg"),
     ("Estimates range from $5m to $7m.", "$5m to $7m", "money", 6e6, "USD"),
+    ("Vaccines protect from 50 to 80% of patients.", "50 to 80%", "percent", 65, "%"),
+    ("The trail climbs one mile through the woods.", "one mile", "quantity", 1, "mi"),
     ("It weighs 2,000.5±0.5 pounds.", "2,000.5±0.5 pounds", "quantity", 2000.5, "lb"),
 ]
 
@@ -217,6 +219,8 @@ def test_numbers_as_written(nlp: Language, text: str, raw: str, mtype: str, valu
 def test_change_from_to_is_two_levels(nlp: Language) -> None:
     ms = metrics_of(nlp, "Profit rose from $5m to $7m.")
     assert [(m.raw_text, m.value, m.qualifier) for m in ms] == [("$5m", 5e6, "="), ("$7m", 7e6, "=")]
+    ms = metrics_of(nlp, "Inflation rose from 5 to 7% last year.")
+    assert [(m.raw_text, m.lower_bound) for m in ms] == [("7%", 7)]
 
 
 def test_range_has_both_bounds(nlp: Language) -> None:

@@ -686,7 +686,8 @@ def _read_range_end(doc: Doc, i: int, first: _Number, k: int, limit: int) -> _Nu
     sep = _low(doc, k, limit)
     before = _low(doc, i - 1, limit)
     ok = sep in _RANGE_DASHES
-    ok = ok or (sep == "to" and before != "from" and not (first.percent or first.currency or first.unit))
+    bare = not (first.percent or first.currency or first.unit)
+    ok = ok or (sep == "to" and bare and (before != "from" or not _change_governs(doc[i - 1])))
     ok = ok or (sep == "and" and before == "between")
     if not ok:
         return None
@@ -1066,8 +1067,8 @@ def _is_reported(doc: Doc, fig: _Figure) -> bool:
             return False  # `Article 5`, `Boeing 737`
         if fig.metric_type == "count" and prev is not None and prev.lower_ in W.REFERENTIAL_DETERMINERS:
             return False  # `the two companies`: a reference, not a reported figure
-        if num.kind == "words" and num.value == 1 and not fig.scaled:
-            return False  # `one analyst`
+        if num.kind == "words" and num.value == 1 and not fig.scaled and fig.metric_type == "count":
+            return False  # `one analyst`; but `one mile` is a distance
         if fig.is_range and fig.noun is not None and doc[fig.noun].lower_ in W.SCORE_NOUNS:
             return False
     return True
