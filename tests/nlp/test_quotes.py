@@ -11,6 +11,7 @@ import pytest
 from spacy.language import Language
 
 from pipeline.ids import make_id
+from pipeline.nlp import cues
 from pipeline.nlp.entities import extract_entities
 from pipeline.nlp.quotes import extract_quotes
 from pipeline.records import Quote
@@ -512,3 +513,288 @@ def test_bbc_quotes_stay_in_bounds(nlp: Language, shared_dir: Path, rel: str) ->
         assert 0.0 <= q.confidence <= 1.0
         assert q.quote_text
         assert body[q.start_char : q.end_char].count("\n\n") <= 3
+
+
+# ---------------------------------------------------------------- every cue word, in a sentence of its own
+
+_THAT = "The minister {} that the new rail line would open next spring."
+_PAST = {
+    "acknowledge": "acknowledged", "add": "added", "admit": "admitted", "affirm": "affirmed", "agree": "agreed",
+    "announce": "announced", "argue": "argued", "assert": "asserted", "boast": "boasted", "brag": "bragged",
+    "claim": "claimed", "comment": "commented", "complain": "complained", "concede": "conceded",
+    "conclude": "concluded", "concur": "concurred", "confess": "confessed", "confide": "confided",
+    "confirm": "confirmed", "contend": "contended", "counter": "countered", "declare": "declared",
+    "disclose": "disclosed", "emphasise": "emphasised", "emphasize": "emphasized", "explain": "explained",
+    "grumble": "grumbled", "hint": "hinted", "indicate": "indicated", "insist": "insisted", "joke": "joked",
+    "lament": "lamented", "maintain": "maintained", "mention": "mentioned", "note": "noted", "observe": "observed",
+    "proclaim": "proclaimed", "protest": "protested", "quip": "quipped", "reaffirm": "reaffirmed",
+    "recall": "recalled", "recount": "recounted", "reiterate": "reiterated", "remark": "remarked",
+    "reply": "replied", "respond": "responded", "retort": "retorted", "reveal": "revealed", "say": "said",
+    "signal": "signalled", "state": "stated", "stress": "stressed", "suggest": "suggested", "testify": "testified",
+    "highlight": "highlighted", "underline": "underlined", "underscore": "underscored", "echo": "echoed",
+    "allege": "alleged", "charge": "charged", "deny": "denied", "dispute": "disputed", "rebut": "rebutted",
+    "refute": "refuted", "demand": "demanded", "propose": "proposed", "recommend": "recommended",
+    "request": "requested", "urge": "urged", "caution": "cautioned", "estimate": "estimated",
+    "forecast": "forecast", "guarantee": "guaranteed", "pledge": "pledged", "predict": "predicted",
+    "promise": "promised", "swear": "swore", "threaten": "threatened", "vow": "vowed", "warn": "warned",
+    "email": "emailed", "post": "posted", "publish": "published", "report": "reported",
+    "tweet": "tweeted", "write": "wrote", "answer": "answered",
+}  # fmt: skip
+
+# Cue words that take another shape than `... that <clause>`: their own sentence.
+_SHAPED = {
+    "ask": "The minister asked whether the new rail line would open next spring.",
+    "enquire": "The minister enquired whether the new rail line would open next spring.",
+    "inquire": "The minister inquired whether the new rail line would open next spring.",
+    "query": "The minister queried whether the new rail line would open next spring.",
+    "question": "The minister questioned whether the new rail line would open next spring.",
+    "tell": "The minister told reporters that the new rail line would open next spring.",
+    "inform": "The minister informed reporters that the new rail line would open next spring.",
+    "remind": "The minister reminded voters that the new rail line would open next spring.",
+    "assure": "The minister assured voters that the new rail line would open next spring.",
+    "advise": "The minister advised passengers to check the timetable before travelling.",
+    "beg": "The minister begged passengers to check the timetable before travelling.",
+    "implore": "The minister implored passengers to check the timetable before travelling.",
+    "plead": "The minister pleaded for patience from passengers during the works.",
+    "appeal": "The minister appealed for patience from passengers during the works.",
+    "call": "The minister called for a full inquiry into the rail line's delays.",
+    "point": "The minister pointed out that the new rail line would open next spring.",
+    "speak": "The minister spoke of her anger at the delays to the rail line.",
+    "talk": "The minister talked about the cost of the new rail line.",
+    "accuse": "The minister accused the operator of hiding the cost of the rail line.",
+    "blame": "The minister blamed the operator for the delays to the rail line.",
+    "cite": "The minister cited figures showing a sharp rise in rail fares.",
+    "describe": "The minister described the rail line as a costly mistake for the region.",
+    "dismiss": "The minister dismissed the report as a piece of political theatre.",
+    "reject": "The minister rejected claims that the rail line was unsafe.",
+    "brand": "The minister branded the delay a betrayal of the region's commuters.",
+    "label": "The minister labelled the delay a betrayal of the region's commuters.",
+}
+_EVALUATION = "The minister {} the operator for its handling of the rail line's delays."
+_EVALUATION_PAST = {
+    "applaud": "applauded", "attack": "attacked", "blast": "blasted", "commend": "commended",
+    "condemn": "condemned", "criticise": "criticised", "criticize": "criticized", "decry": "decried",
+    "denounce": "denounced", "hail": "hailed", "lambast": "lambasted", "laud": "lauded", "mock": "mocked",
+    "praise": "praised", "ridicule": "ridiculed", "slam": "slammed", "welcome": "welcomed",
+}  # fmt: skip
+
+LEXICON_SENTENCES: dict[str, str] = {
+    **{lemma: _THAT.format(past) for lemma, past in _PAST.items()},
+    **{lemma: _EVALUATION.format(past) for lemma, past in _EVALUATION_PAST.items()},
+    **_SHAPED,
+}
+
+
+def test_every_cue_word_has_its_sentence() -> None:
+    """Each entry of the lexicon earns its place: it has a sentence below that it must cue."""
+    assert set(LEXICON_SENTENCES) == set(cues.REPORTING_VERBS)
+
+
+@pytest.mark.parametrize(("lemma", "text"), sorted(LEXICON_SENTENCES.items()), ids=sorted(LEXICON_SENTENCES))
+def test_cue_word_cues_a_quote(nlp: Language, lemma: str, text: str) -> None:
+    quotes = quotes_of(nlp, text)
+    assert [(q.cue, q.speaker_text) for q in quotes] == [(lemma, "The minister")], [q.quote_text for q in quotes]
+    content = quotes[0].quote_text
+    assert content in text and "minister" not in content and len(content.split()) >= 3
+
+
+# ---------------------------------------------------------------- reported speech, by kind of cue
+
+REPORTED: list[tuple[str, str, list[Want]]] = [
+    # statements, with perfect and progressive forms and adverbs between the subject and the verb
+    (
+        "perfect-with-adverb",
+        "The chairman has repeatedly denied that he knew about the payments.",
+        [Want("indirect", "he knew about the payments", "deny", "The chairman", None)],
+    ),
+    (
+        "progressive-with-adverbs",
+        "The mayor is once again questioning the cost of the new stadium.",
+        [Want("indirect", "the cost of the new stadium", "question", "The mayor", None)],
+    ),
+    (
+        "phrasal-point-out",
+        "Engineers pointed out that the bridge had not been inspected since 2015.",
+        [Want("indirect", "the bridge had not been inspected", "point", "Engineers", None)],
+    ),
+    (
+        "as-x-has-pointed-out",
+        "As many economists have pointed out, the bank is free to cut rates even if inflation rises.",
+        [Want("indirect", "the bank is free to cut rates", "point", "many economists", None)],
+    ),
+    (
+        "as-x-noted-trailing",
+        "The bank is free to cut rates even if inflation rises, as the governor noted.",
+        [Want("indirect", "The bank is free to cut rates", "note", "the governor", None)],
+    ),
+    # accusations and denials
+    (
+        "accuse-of",
+        "The senator accused the bank of hiding its losses from investors.",
+        [Want("indirect", "hiding its losses from investors", "accuse", "The senator", None)],
+    ),
+    (
+        "deny-claims-that",
+        "The club rejected claims that its stadium was unsafe for fans.",
+        [Want("indirect", "claims that its stadium was unsafe", "reject", "The club", None)],
+    ),
+    # praise and criticism
+    (
+        "criticise-as",
+        "Unions criticised the pay offer as a cut in real terms for most nurses.",
+        [Want("indirect", "the pay offer as a cut in real terms", "criticise", "Unions", None)],
+    ),
+    (
+        "praise-for",
+        "The coach praised his players for their courage in the second half.",
+        [Want("indirect", "his players for their courage", "praise", "The coach", None)],
+    ),
+    (
+        "called-x-y-is-a-judgement",
+        'The union called the offer "an insult to every nurse in the country".',
+        [Want("mixed", 'the offer "an insult to every nurse', "call", "The union", None)],
+    ),
+    # demands and appeals
+    (
+        "call-for",
+        "Campaigners called for a full public inquiry into the collapse.",
+        [Want("indirect", "a full public inquiry into the collapse", "call", "Campaigners", None)],
+    ),
+    (
+        "call-on-to",
+        "The union called on the government to scrap the new pay rules.",
+        [Want("indirect", "scrap the new pay rules", "call", "The union", None)],
+    ),
+    (
+        "demand-that",
+        "Residents are demanding that the council reopen the library before the summer.",
+        [Want("indirect", "the council reopen the library", "demand", "Residents", None)],
+    ),
+    (
+        "tell-to-misparsed-as-advcl",
+        'The governor tells his supporters at a rally to "go to the polls and vote".',
+        [Want("direct", "go to the polls and vote", "tell", "The governor", None)],
+    ),
+    # questions, promises and warnings, written reports
+    (
+        "ask-whether",
+        "Opposition MPs asked whether the minister had misled parliament.",
+        [Want("indirect", "whether the minister had misled parliament", "ask", "Opposition MPs", None)],
+    ),
+    (
+        "vow-to",
+        "The new owner vowed to keep the factory open for at least five years.",
+        [Want("indirect", "keep the factory open", "vow", "The new owner", None)],
+    ),
+    (
+        "warn-against",
+        "The report warned against cutting the budget for flood defences.",
+        [Want("indirect", "cutting the budget for flood defences", "warn", "The report", None)],
+    ),
+    (
+        "tweet-that",
+        "Sarah Miller tweeted on Sunday that the vaccine trial had been a success.",
+        [Want("indirect", "the vaccine trial had been a success", "tweet", "Sarah Miller", "Sarah Miller")],
+    ),
+    # nominal and prepositional cues
+    (
+        "his-claim-that",
+        "Peter Hall stood by his claim that the deal would create 2,000 jobs.",
+        [Want("indirect", "the deal would create 2,000 jobs", "claim", "his", "Peter Hall")],
+    ),
+    (
+        "the-ministrys-statement-that",
+        "Farmers welcomed the ministry's statement that the subsidy would continue next year.",
+        [Want("indirect", "the subsidy would continue next year", "statement", "the ministry", None)],
+    ),
+    (
+        "named-source-report-that",
+        "The minister seized on a Daily Post report that the firm had lost $9 million in 2019.",
+        [Want("indirect", "the firm had lost $9 million", "report", "Daily Post", "Daily Post")],
+    ),
+    (
+        "in-a-statement-x-said",
+        "In a statement, Northwind said the recall covered about 40,000 cars.",
+        [Want("indirect", "the recall covered about 40,000 cars", "say", "Northwind", "Northwind")],
+    ),
+    (
+        "in-an-interview-with",
+        "In an interview with the Daily Post, Maria Lopez said the strike would go ahead.",
+        [Want("indirect", "the strike would go ahead", "say", "Maria Lopez", "Maria Lopez")],
+    ),
+    (
+        "asked-about-x-y-said",
+        "Asked about the delay, the spokesman said the work would finish in May.",
+        [Want("indirect", "the work would finish in May", "say", "the spokesman", None)],
+    ),
+    # content spans
+    (
+        "parenthetical-attribution",
+        "The new stadium, the mayor said, would open in the spring of next year.",
+        [Want("indirect", "The new stadium, the mayor said, would open", "say", "the mayor", None)],
+    ),
+    (
+        "coordinated-content-clauses",
+        "The coach said that the team was tired and that two players were injured.",
+        [Want("indirect", "the team was tired and that two players were injured", "say", "The coach", None)],
+    ),
+    (
+        "content-over-two-sentences",
+        "The plan was flawed from the start. It would cost far more than promised, the report said.",
+        [Want("indirect", "The plan was flawed from the start. It would cost far more", "say", "the report", None)],
+    ),
+    (
+        "right-hand-clause-wins",
+        "The vote set off a row on Friday: Republicans said they were convinced the count was wrong.",
+        [Want("indirect", "they were convinced the count was wrong", "say", "Republicans", None)],
+    ),
+    # speakers
+    (
+        "description-named-later",
+        "The chief executive said the company would hire 200 engineers. "
+        "Sarah Miller, the chief executive of Northwind, joined the firm in 2019.",
+        [
+            Want(
+                "indirect",
+                "the company would hire 200 engineers",
+                "say",
+                "The chief executive",
+                "Sarah Miller",
+                "the chief executive of Northwind",
+            )
+        ],
+    ),
+    (
+        "description-named-before",
+        "Mayor John Hale opened the bridge on Monday. The mayor said traffic would ease within a month.",
+        [Want("indirect", "traffic would ease within a month", "say", "The mayor", "John Hale", "Mayor")],
+    ),
+    (
+        "they-is-the-group-not-an-older-organisation",
+        "Northwind said profits rose in the quarter. Officials at the plant said the new line would open in May. "
+        "They said the workers would be retrained.",
+        [
+            Want("indirect", "profits rose in the quarter", "say", "Northwind", "Northwind"),
+            Want("indirect", "the new line would open in May", "say", "Officials at the plant", None),
+            Want("indirect", "the workers would be retrained", "say", "They", None),
+        ],
+    ),
+    # negatives: beliefs, plans and hopes, actions, names, titles and scare quotes
+    ("belief-is-not-speech", "Analysts believe the central bank will raise rates in March.", []),
+    ("plan-is-not-speech", "The council plans to close three libraries next year.", []),
+    ("hope-is-not-speech", "She hopes the talks will end the strike before Christmas.", []),
+    ("want-is-not-speech", "The club wants to sign a new striker before the deadline.", []),
+    ("naming-is-not-a-judgement", "They called their daughter Rose after her grandmother.", []),
+    ("call-to-order-is-not-speech", "The chairman called the meeting to order at noon.", []),
+    ("attack-without-content", "Rebels attacked the convoy near the border on Tuesday.", []),
+    ("as-clause-of-time", "As she announced the results, the crowd began to cheer loudly.", []),
+    ("point-without-out", "The guide pointed at the map on the wall of the museum.", []),
+    ("spoke-at-an-event", "The minister spoke at the conference in Leeds on Monday.", []),
+    ("scare-quote-after-dismiss", 'Critics dismissed the so-called "experts" as lobbyists.', []),
+    ("film-title-after-called", 'The studio released a film called "Northern Lights" in March.', []),
+]
+
+
+@pytest.mark.parametrize(("text", "wants"), [(t, w) for _, t, w in REPORTED], ids=[c[0] for c in REPORTED])
+def test_reported_speech_table(nlp: Language, text: str, wants: list[Want]) -> None:
+    test_quote_table(nlp, text, wants)

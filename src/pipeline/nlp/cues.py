@@ -39,6 +39,7 @@ STATEMENT_VERBS: frozenset[str] = frozenset(
         "grumble",
         "hint",
         "indicate",
+        "inform",
         "insist",
         "joke",
         "lament",
@@ -53,6 +54,7 @@ STATEMENT_VERBS: frozenset[str] = frozenset(
         "recount",
         "reiterate",
         "remark",
+        "remind",
         "reply",
         "respond",
         "retort",
@@ -138,7 +140,7 @@ COMMITMENT_VERBS: frozenset[str] = frozenset(
 )
 
 # Written and published reports: `wrote that ...`, `tweeted that ...`, `the paper reported that ...`.
-WRITTEN_VERBS: frozenset[str] = frozenset({"blog", "email", "post", "publish", "report", "tweet", "write"})
+WRITTEN_VERBS: frozenset[str] = frozenset({"email", "post", "publish", "report", "tweet", "write"})
 
 REPORTING_VERBS: frozenset[str] = (
     STATEMENT_VERBS

@@ -350,8 +350,10 @@ def _xcomp_content(doc: Doc, tok: Token, lemma: str) -> tuple[int, int] | None:
 
 def _oprd_content(doc: Doc, tok: Token) -> tuple[int, int] | None:
     """`called the decision "a betrayal of families"`: the object and what it is called, not a name."""
-    obj = _child(tok, "dobj")
-    oprd = _child(tok, "oprd")
+    objects = [c for c in tok.rights if c.dep_ == "dobj"]
+    obj = objects[0] if objects else None
+    # the parse gives `branded the delay a betrayal` two objects: the second is the predicate
+    oprd = _child(tok, "oprd") or (objects[1] if len(objects) > 1 else None)
     if obj is None or oprd is None or not tok.i < obj.i < oprd.i or oprd.pos_ == "PROPN":
         return None
     return _trim(doc, obj.left_edge.i, oprd.right_edge.i)
@@ -849,6 +851,11 @@ class _Resolver:
         text = self.text[doc[text_start].idx : _end_char(doc[b])]
         if title is None and ent is not None and ent.entity_type == "PERSON":
             title = self.title_of(head, name_start)
+        if title is None and described and ent is not None:
+            # the person's title as the article writes it, even when the name comes later
+            titles = self._titles_by_eid.get(ent.entity_id, [])
+            near = min(titles, key=lambda t: abs(t[0] - head.i), default=None)
+            title = (near[2], near[3]) if near is not None else None
         reasons: tuple[str, ...] = ("speaker from description",) if described else ()
         org_id: str | None = None
         if ent is None:
