@@ -77,6 +77,8 @@ def test_counted_nouns_have_no_base_value(nlp: Language) -> None:
 # Ambiguous abbreviations decided by context, both ways: sentence, raw_text, metric_type, unit, value
 AMBIGUOUS = [
     ("The tower is 300m tall.", "300m", "quantity", "m", 300),
+    ("She won the 800m final in Paris.", "800m", "quantity", "m", 800),
+    ("The firm sold 800m shares.", "800m shares", "count", "shares", 8e8),
     ("The project will cost 300m euros.", "300m euros", "money", "EUR", 3e8),
     ("The rebuilt stadium draws 5m fans a year.", "5m fans", "count", "fans per year", 5e6),
     ("He stands 6 ft 2 in.", "6 ft 2 in", "quantity", "ft", 6 + 2 / 12),
@@ -110,6 +112,7 @@ NOT_UNITS = [
     ("The plan runs to 2030.", "2030"),
     ("He finished 22nd in the race.", "22nd"),
     ("The rules came in five years ago.", "five"),
+    ("GDP rose 0.7% in the three months to December.", "three months"),
 ]
 
 

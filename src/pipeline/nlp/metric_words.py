@@ -199,12 +199,19 @@ TEMPERATURE_CONTEXT: frozenset[str] = frozenset(
     {"temperature", "temperatures", "heat", "hot", "cold", "warm", "weather", "freezing", "degrees", "celsius",
      "fahrenheit", "thermometer", "heatwave", "forecast", "high", "low", "highs", "lows", "outside", "chilly"}
 )  # fmt: skip
+# Races and their results, after which `m` glued to a number is metres: `the 800m final`, `a 100m record`.
+DISTANCE_EVENT_NOUNS: frozenset[str] = frozenset(
+    {"race", "sprint", "hurdles", "relay", "freestyle", "backstroke", "breaststroke", "butterfly", "medley",
+     "final", "finals", "heat", "heats", "title", "champion", "victory", "win", "record", "gold", "silver", "bronze"}
+)  # fmt: skip
 # Adjectives after which `m` glued to a number is metres, not million: `300m tall`, `a 50m-long wall`.
 DIMENSION_ADJECTIVES: frozenset[str] = frozenset(
     {"tall", "high", "long", "deep", "wide", "away", "thick", "across", "above", "below", "under", "underground"}
 )
 # `wafers per month`, `barrels a day`: the rate is part of the unit.
-RATE_NOUNS: frozenset[str] = frozenset({"day", "week", "month", "year", "hour", "annum", "capita", "head"})
+RATE_NOUNS: frozenset[str] = frozenset(
+    {"second", "minute", "day", "week", "month", "year", "hour", "annum", "capita", "head"}
+)
 
 # --- Qualifiers ---------------------------------------------------------------------------------
 

@@ -622,7 +622,7 @@ def _glued_by_context(doc: Doc, num: _Number, limit: int, currency: str | None) 
     nxt = _low(doc, num.end, limit)
     after = _low(doc, num.end + 1, limit)
     want: str | None = None
-    if glued == "m" and (nxt in W.DIMENSION_ADJECTIVES or (nxt in _RANGE_DASHES and after in W.DIMENSION_ADJECTIVES)):
+    if glued == "m" and (_metres_follow(nxt) or (nxt in _RANGE_DASHES and after in W.DIMENSION_ADJECTIVES)):
         want = "m"
     elif glued == "k" and num.glued == "K" and _temperature_talk(doc, num.start, limit):
         want = "K"
@@ -632,6 +632,11 @@ def _glued_by_context(doc: Doc, num: _Number, limit: int, currency: str | None) 
     if read is None:
         return num
     return replace(num, value=num.value / num.scale, scale=1.0, unit=read)
+
+
+def _metres_follow(word: str) -> bool:
+    """`300m tall`, `the 800m final`: after these an `m` is metres, after anything else a million."""
+    return word in W.DIMENSION_ADJECTIVES or word in W.DISTANCE_EVENT_NOUNS
 
 
 def _temperature_talk(doc: Doc, i: int, limit: int) -> bool:
@@ -720,7 +725,7 @@ def _read_scale(
         return 1e12, k + 1  # `$5t`: after a currency `t` is a trillion, elsewhere a tonne
     if low not in W.SCALES:
         return 1.0, k
-    if low == "m" and _low(doc, k + 1, limit) in W.DIMENSION_ADJECTIVES:
+    if low == "m" and not money and _metres_follow(_low(doc, k + 1, limit)):
         return 1.0, k  # `300 m tall`: metres
     if doc[k].text == "K" and _temperature_talk(doc, k, limit):
         return 1.0, k  # `573.15 K` among temperatures: kelvin
@@ -833,7 +838,7 @@ def _unit_after(doc: Doc, first: _Number, k: int, limit: int) -> UnitRead | None
         return None  # `5 in March`: the preposition
     if low in ("pm", "am", "p.m.", "a.m."):
         return None  # `3 pm`: a time; a picometre is no news unit
-    if low in ("m", "t") and tok.pos_ in ("VERB", "AUX") and _low(doc, k + 1, limit) not in W.DIMENSION_ADJECTIVES:
+    if low in ("m", "t") and tok.pos_ in ("VERB", "AUX") and not _metres_follow(_low(doc, k + 1, limit)):
         return None
     if low in ("c", "f") and not _temperature_talk(doc, k, limit):
         return None  # `11c` a share is cents, `13F` a filing: a scale letter alone needs talk of temperature
@@ -1071,7 +1076,8 @@ def _is_reported(doc: Doc, fig: _Figure) -> bool:
             return False  # `one analyst`; but `one mile` is a distance
         if fig.is_range and fig.noun is not None and doc[fig.noun].lower_ in W.SCORE_NOUNS:
             return False
-    return True
+    # `in the three months to December`, `the past five years`: a period, not a reported span
+    return not (fig.metric_type == "duration" and prev is not None and prev.lower_ in W.REFERENTIAL_DETERMINERS)
 
 
 def _in_sequence(doc: Doc, fig: _Figure) -> bool:
