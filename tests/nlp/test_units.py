@@ -78,6 +78,7 @@ def test_counted_nouns_have_no_base_value(nlp: Language) -> None:
 AMBIGUOUS = [
     ("The tower is 300m tall.", "300m", "quantity", "m", 300),
     ("She won the 800m final in Paris.", "800m", "quantity", "m", 800),
+    ("Scotland's 400m man will carry British hopes.", "400m", "quantity", "m", 400),
     ("The firm sold 800m shares.", "800m shares", "count", "shares", 8e8),
     ("The project will cost 300m euros.", "300m euros", "money", "EUR", 3e8),
     ("The rebuilt stadium draws 5m fans a year.", "5m fans", "count", "fans per year", 5e6),
@@ -113,6 +114,8 @@ NOT_UNITS = [
     ("He finished 22nd in the race.", "22nd"),
     ("The rules came in five years ago.", "five"),
     ("GDP rose 0.7% in the three months to December.", "three months"),
+    ("Bookmakers gave the film 4/9 and 8/13 odds of winning.", "8/13"),
+    ("The handset runs on 3G networks.", "3G"),
 ]
 
 
@@ -205,6 +208,7 @@ WRITTEN = [
     ("The flight took 1 hour 20 minutes.", "1 hour 20 minutes", "duration", 4 / 3, "hours"),
     ("Trials used between 40 mg and 50 mg of the drug.", "between 40 mg and 50 mg", "quantity", 45, "mg"),
     ("Estimates range from $5m to $7m.", "$5m to $7m", "money", 6e6, "USD"),
+    ("The two men paid penalties of between $50-100,000.", "$50-100,000", "money", 75000, "USD"),
     ("Vaccines protect from 50 to 80% of patients.", "50 to 80%", "percent", 65, "%"),
     ("The trail climbs one mile through the woods.", "one mile", "quantity", 1, "mi"),
     ("It weighs 2,000.5±0.5 pounds.", "2,000.5±0.5 pounds", "quantity", 2000.5, "lb"),

@@ -153,14 +153,15 @@ UNIT_ALIASES: dict[str, str] = {
     "bpd": "oil_barrel / day",
     "b/d": "oil_barrel / day",
     "mpg": "mile / gallon",
-    "kph": "kilometer / hour",
     "kmh": "kilometer / hour",
     "kms": "kilometer",
     "kilos": "kilogram",
     "kilo": "kilogram",
-    "celcius": "degree_Celsius",
+    "celcius": "degree_Celsius",  # misspellings copy keeps
     "centigrade": "degree_Celsius",
+    "centigrate": "degree_Celsius",
     "farenheit": "degree_Fahrenheit",
+    "fahrenheight": "degree_Fahrenheit",
     "sqm": "meter ** 2",
     "sqft": "foot ** 2",
     "°": "degree",
@@ -181,17 +182,6 @@ UNIT_DISPLAY: dict[str, str] = {
     "century": "centuries",
     "fortnight": "fortnights",
 }
-TEMPERATURE_WORDS: dict[str, str] = {
-    "celsius": "degree_Celsius",
-    "celcius": "degree_Celsius",
-    "centigrade": "degree_Celsius",
-    "centigrate": "degree_Celsius",
-    "fahrenheit": "degree_Fahrenheit",
-    "farenheit": "degree_Fahrenheit",
-    "fahrenheight": "degree_Fahrenheit",
-    "kelvin": "kelvin",
-    "kelvins": "kelvin",
-}
 TEMPERATURE_LETTERS: dict[str, str] = {"c": "degree_Celsius", "f": "degree_Fahrenheit", "k": "kelvin"}
 DEGREE_WORDS: frozenset[str] = frozenset({"degree", "degrees", "deg", "deg.", "°", "º"})
 # A bare `degrees` or `30C` is a temperature when the sentence talks weather.
@@ -201,8 +191,9 @@ TEMPERATURE_CONTEXT: frozenset[str] = frozenset(
 )  # fmt: skip
 # Races and their results, after which `m` glued to a number is metres: `the 800m final`, `a 100m record`.
 DISTANCE_EVENT_NOUNS: frozenset[str] = frozenset(
-    {"race", "sprint", "hurdles", "relay", "freestyle", "backstroke", "breaststroke", "butterfly", "medley",
-     "final", "finals", "heat", "heats", "title", "champion", "victory", "win", "record", "gold", "silver", "bronze"}
+    {"race", "sprint", "hurdles", "relay", "man", "woman", "runner", "runners", "event", "dash", "lap", "leg",
+     "freestyle", "backstroke", "breaststroke", "butterfly", "medley", "final", "finals", "heat", "heats",
+     "title", "champion", "victory", "win", "record", "gold", "silver", "bronze"}
 )  # fmt: skip
 # Adjectives after which `m` glued to a number is metres, not million: `300m tall`, `a 50m-long wall`.
 DIMENSION_ADJECTIVES: frozenset[str] = frozenset(

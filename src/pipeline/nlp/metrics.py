@@ -19,8 +19,13 @@ How a figure is read (conventions the warehouse relies on):
 - `period` is the date expression attached to the figure's clause, without a leading `the`;
   period_start/end resolve it (relative ones against `published_at`). Fiscal years stay unresolved
   because fiscal calendars differ by company.
-- Not metrics: bare numbers without unit, currency or counted noun (years, ages, scores, list numbers),
-  ordinals, durations (`five years`, `Five-Year Plan`), labels (`Article 5`, `Boeing 737`), times,
+- Units come from pint (`units.py`), currencies from CLDR (`currencies.py`): `base_value`/`base_unit` hold
+  the SI value where pint converts (`5 miles` = 8046.72 m; a price per unit, `$80 a barrel`, per m³).
+- Durations (`three days`) and ages (`aged 45`, `a 30-year-old`, `Smith, 45,`) are metrics of their own type;
+  a hyphenated time modifier (`a 10-year bond`, `a 12-month high`, `Five-Year Plan`) names a kind, not a span,
+  and `the three months to December` is a period.
+- Not metrics: bare numbers without unit, currency or counted noun (years, scores, list numbers),
+  ordinals, labels (`Article 5`, `Boeing 737`, `3G`), times, odds (`8/13`),
   digit sequences such as phone numbers, and referential counts (`the two companies`).
 """
 
@@ -39,7 +44,7 @@ from pipeline.ids import make_id
 from pipeline.nlp import currencies as C
 from pipeline.nlp import metric_words as W
 from pipeline.nlp.entities import ArticleEntities
-from pipeline.nlp.units import UnitRead, named_unit, read_glued, read_unit
+from pipeline.nlp.units import UnitRead, named_unit, read_glued, read_unit, temperature_scale
 from pipeline.records import Metric
 
 # One token holding a number, with an optional glued currency prefix and suffix: `$1.13bn`, `RMB5`, `12.5p`,
@@ -573,6 +578,7 @@ def _read_figure(doc: Doc, i: int, limit: int, ctx: _Context = _NO_CONTEXT) -> _
     if second is not None:
         k = second.end
         first = _shared_hundred(doc, first, second)
+        first = _shared_thousands(first, second)
     scale, k = _read_scale(doc, first, second, k, limit, money=currency is not None or first.currency is not None)
     low_value = first.value * (scale if first.scale == 1.0 else 1.0)
     if second is not None and first.scale == 1.0 and second.scale != 1.0:
@@ -712,6 +718,15 @@ def _shared_hundred(doc: Doc, first: _Number, second: _Number) -> _Number:
     if any(t.lower_ == W.HUNDRED for t in doc[first.start : first.end]) or first.value * 100 >= second.value:
         return first  # `two hundred to three hundred`; `five to two hundred` stays 5-200
     return replace(first, value=first.value * 100)
+
+
+def _shared_thousands(first: _Number, second: _Number) -> _Number:
+    """`$50-100,000` is 50,000-100,000: a small bare first number shares the second's thousands."""
+    if first.kind != "digits" or second.kind != "digits" or "," in first.text or "." in first.text:
+        return first
+    if not second.text.endswith(",000") or first.value * 1000 > second.value or first.value >= 1000:
+        return first
+    return replace(first, value=first.value * 1000)
 
 
 def _read_scale(
@@ -856,7 +871,7 @@ def _degrees_of(doc: Doc, read: UnitRead, k: int, limit: int) -> UnitRead:
     """Bare `degrees` in talk of temperature: the scale named nearby (`on the Celsius scale`), else unknown."""
     lo, hi = max(0, k - 15), min(len(doc), k + 15)
     for t in range(lo, hi):
-        scale = W.TEMPERATURE_WORDS.get(doc[t].lower_)
+        scale = temperature_scale(doc[t].lower_)
         if scale is not None:
             return named_unit(scale, read.end)
     return replace(read, unit="degrees", kind="temperature", factor=None, offset=0.0, base_unit=None)
@@ -967,6 +982,10 @@ def _counted(
         return replace(fig, qualifier=">=", low=low_value)
     if _low(doc, k, limit) in _RANGE_DASHES:
         return None  # `five-year plan`, `a 300-page report`: a compound adjective
+    if "/" in first.text:
+        return None  # `8/13 odds`, `4/9`: a slash fraction counts nothing; `1/4 mile` was read as a unit
+    if k < limit and not doc[k - 1].whitespace_ and len(doc[k].text) == 1 and doc[k].text.isupper():
+        return None  # `3G`, `4K`: a label glued to its digit
     noun = _counted_noun(doc, k, limit)
     if noun is None:
         if scaled:  # `rose to 5 million`: clearly a figure, even without its noun

@@ -308,15 +308,24 @@ def _two_token_atom(doc: Doc, k: int, limit: int) -> _Term | None:
     return None
 
 
+@lru_cache(maxsize=1024)
+def temperature_scale(word: str) -> str | None:
+    """pint's name of the scale a word names (`celsius`, `Fahrenheit`, `kelvins`, `celcius`), else None."""
+    if len(word) < 5 or not word.isalpha():
+        return None  # scale names, not symbols: `K` alone is a thousand as often as a kelvin
+    found = atom(word)
+    return found.root if found is not None and found.root in _TEMPERATURE_NAMES else None
+
+
 def _temperature_words(doc: Doc, k: int, limit: int) -> _Term | None:
     """`degrees Celsius`, `degree f`, `deg c`, `° C`, `Celsius`, `fahrenheit`: a temperature scale."""
     low = doc[k].lower_
-    name = W.TEMPERATURE_WORDS.get(low)
+    name = temperature_scale(low)
     if name is not None:
         return _Term(name, _symbol(name), name, k + 1)
     if low in W.DEGREE_WORDS and k + 1 < limit:
         nxt = doc[k + 1].lower_
-        scale = W.TEMPERATURE_WORDS.get(nxt) or (W.TEMPERATURE_LETTERS.get(nxt) if len(nxt) == 1 else None)
+        scale = temperature_scale(nxt) or (W.TEMPERATURE_LETTERS.get(nxt) if len(nxt) == 1 else None)
         if scale is not None:
             return _Term(scale, _symbol(scale), scale, k + 2)
     return None
