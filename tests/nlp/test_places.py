@@ -43,10 +43,17 @@ def test_ambiguous_places_follow_the_article(
 
 
 def test_context_raises_the_confidence() -> None:
-    alone = resolve_places(["Cambridge"])["Cambridge"]
-    with_boston = resolve_places(["Cambridge", "Boston"])["Cambridge"]
-    assert with_boston.confidence > alone.confidence
-    assert "population" in alone.evidence
+    alone = resolve_places(["Birmingham"])["Birmingham"]
+    with_alabama = resolve_places(["Birmingham", "Alabama"])["Birmingham"]
+    assert alone.place.country_code == "GB" and "population" in alone.evidence
+    assert with_alabama.place.country_code == "US" and with_alabama.confidence > 0.5
+
+
+def test_a_guess_without_context_is_no_answer() -> None:
+    # four Cambridges (GB, US, CA, NZ), none dominant: unresolved alone, resolved with a neighbour
+    assert "Cambridge" not in resolve_places(["Cambridge"])
+    assert "Westminster" not in resolve_places(["Westminster"])
+    assert resolve_places(["Cambridge", "Boston"])["Cambridge"].place.admin1 == "Massachusetts"
 
 
 @pytest.mark.parametrize(

@@ -60,6 +60,9 @@ _PRIMARY = 1.0
 _SAME_COUNTRY = 2.5
 _SAME_REGION = 3.0
 _SURE = 0.75
+# Below this, a name the article gives no context for is left unresolved: `Westminster` alone is three
+# US towns and, by an alternate name only, London's borough; `Jackson`, four towns, is often a player.
+_GUESS = 0.4
 # Countries whose GeoNames admin1 codes are their ISO 3166-2 codes (elsewhere they are GeoNames' own numbers).
 _ISO_ADMIN1 = frozenset(
     {"US", "GB"}
@@ -320,9 +323,15 @@ def resolve_places(names: Sequence[str], gaz: Gazetteer | None = None) -> dict[s
         if decided is None:
             continue
         best, conf, ranked = decided
+        if conf < _GUESS and not _in_context(best.place, countries, regions):
+            continue
         evidence = "only candidate" if len(ranked) == 1 else _evidence(best, ranked, countries, regions)
         out[n] = PlaceMatch(best.place, round(conf, 3), evidence)
     return out
+
+
+def _in_context(p: Place, countries: dict[str, str], regions: set[str]) -> bool:
+    return p.country_code in countries or (p.kind == CITY and p.admin1 in regions)
 
 
 def _evidence(best: _Candidate, ranked: list[_Candidate], countries: dict[str, str], regions: set[str]) -> str:
