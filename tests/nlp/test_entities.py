@@ -379,3 +379,74 @@ def test_bbc_articles(nlp: Language, shared_dir: Path, name: str) -> None:
         assert found is not None, surface
         assert (found.canonical_name, found.entity_type) == (canonical, etype), surface
     _check_mentions(doc, result)
+
+
+# (tokens, labels, parts of speech or None, exact set of (canonical name, type))
+IDENTITY_CASES: list[tuple[str, str, list[str], list[str] | None, set[tuple[str, str]]]] = [
+    (
+        "verb-inside-span",
+        "Anthony became Lopez 's friend .",
+        ["B-PERSON", "I-PERSON", "I-PERSON", "O", "O", "O"],
+        ["PROPN", "VERB", "PROPN", "PART", "NOUN", "PUNCT"],
+        set(),
+    ),
+    (
+        "position-before-name",
+        "Centre Parker scored twice .",
+        ["B-PERSON", "I-PERSON", "O", "O", "O"],
+        None,
+        {("Parker", "PERSON")},
+    ),
+    (
+        "club-read-as-person",
+        "Manchester United beat Leeds .",
+        ["B-PERSON", "I-PERSON", "O", "B-GPE", "O"],
+        None,
+        {("Manchester United", "ORG"), ("Leeds", "GPE")},
+    ),
+    (
+        "city-named-city-stays-a-place",
+        "Mexico City grew .",
+        ["B-GPE", "I-GPE", "O", "O"],
+        None,
+        {("Mexico City", "GPE")},
+    ),
+    (
+        "company-read-as-person",
+        "Russian oil giant Yukos said . Yukos shares fell .",
+        ["B-NORP", "O", "O", "B-PERSON", "O", "O", "B-PERSON", "O", "O", "O"],
+        None,
+        {("Russian", "NORP"), ("Yukos", "ORG")},
+    ),
+    (
+        "person-without-company-cue-stays-a-person",
+        "Yukos said . Yukos left .",
+        ["B-PERSON", "O", "O", "B-PERSON", "O", "O"],
+        None,
+        {("Yukos", "PERSON")},
+    ),
+    (
+        "legal-suffix-and-article",
+        "Microsoft Corp and the BBC agreed .",
+        ["B-ORG", "I-ORG", "O", "B-ORG", "I-ORG", "O", "O"],
+        None,
+        {("Microsoft", "ORG"), ("BBC", "ORG")},
+    ),
+]
+
+
+@pytest.mark.parametrize(("words", "ents", "pos", "expected"), [pytest.param(*c[1:], id=c[0]) for c in IDENTITY_CASES])
+def test_identity_cases(
+    nlp: Language, words: str, ents: list[str], pos: list[str] | None, expected: set[tuple[str, str]]
+) -> None:
+    assert _pairs(extract_entities(_doc(nlp, words, ents, pos), "t")) == expected
+
+
+def test_ids_are_stable_across_runs_and_labels(nlp: Language) -> None:
+    # the same article twice (a rerun), and an article that labels the company differently
+    first = extract_entities(_doc(nlp, "Microsoft Corp grew .", ["B-ORG", "I-ORG", "O", "O"]), "a")
+    again = extract_entities(_doc(nlp, "Microsoft Corp grew .", ["B-ORG", "I-ORG", "O", "O"]), "a")
+    other = extract_entities(_doc(nlp, "Microsoft said .", ["B-PERSON", "O", "O"]), "b")
+    assert [e.entity_id for e in first.entities] == [e.entity_id for e in again.entities]
+    assert {e.entity_id for e in first.entities} == {e.entity_id for e in other.entities}
+    assert first.mentions[0].mention_id == again.mentions[0].mention_id
