@@ -231,7 +231,7 @@ def test_names_resolve_across_chunks(nlp: Language) -> None:
     assert {q.quote_type for q in by_gao} == {"direct", "indirect"}
     for q in by_gao:
         assert (q.speaker_name, q.speaker_title) == ("Gao Dongsheng", "chairman of Zhongsheng Electronics")
-    assert [m.raw_text for m in result.metrics] == ["$300m"]
+    assert [(m.raw_text, m.metric_type) for m in result.metrics] == [("two years", "duration"), ("$300m", "money")]
 
 
 def test_a_batch_mixes_long_and_short_articles_in_order(nlp: Language) -> None:
