@@ -744,6 +744,20 @@ REPORTED: list[tuple[str, str, list[Want]]] = [
         [Want("indirect", "The plan was flawed from the start. It would cost far more", "say", "the report", None)],
     ),
     (
+        "content-runs-on-past-a-misparse",
+        "The Foreign Office has confirmed British nurses are on standby in case they need to help treat several "
+        "hundred injured tourists.",
+        [
+            Want(
+                "indirect",
+                "British nurses are on standby in case they need to help treat several hundred injured tourists",
+                "confirm",
+                "The Foreign Office",
+                "Foreign Office",
+            )
+        ],
+    ),
+    (
         "right-hand-clause-wins",
         "The vote set off a row on Friday: Republicans said they were convinced the count was wrong.",
         [Want("indirect", "they were convinced the count was wrong", "say", "Republicans", None)],

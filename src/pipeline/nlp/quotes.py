@@ -273,6 +273,8 @@ def _content(doc: Doc, tok: Token, lemma: str, subj: Token | None) -> tuple[int,
             # or to the closing quotation mark before it (`...," a crestfallen Mr Lim grumbled`)
             marks = [t.i for t in doc[end + 1 : attribution] if t.text in _QUOTE_CHARS]
             end = marks[-1] if marks else attribution - 1
+        if clause.i > tok.i:
+            end = _run_on(tok, clause, end)
         return _trim(doc, clause.left_edge.i, end)
     if tok.dep_ == "advcl" and subj is not None and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children):
         # `As many economists have pointed out, the bank is free to ...`: the main clause is the content
@@ -322,6 +324,20 @@ def _content(doc: Doc, tok: Token, lemma: str, subj: Token | None) -> tuple[int,
     if rng is None or not any(t.pos_ in ("VERB", "AUX") for t in doc[rng[0] : rng[1] + 1]):
         return None
     return rng
+
+
+def _run_on(tok: Token, clause: Token, end: int) -> int:
+    """`confirmed troops are on standby in case they need ...`: a misparse hangs the rest of the
+    content on the cue as a nominal conjunct or a second clause; it still belongs to the content.
+    A coordinated verb (`... and warned that`) or a participle (`adding that`) stops it."""
+    for c in tok.rights:
+        if c.i <= clause.i or c.is_punct or c.dep_ == "prep":
+            continue  # a preposition between two pieces is bridged, one at the end (`in a statement`) is not
+        if c.dep_ == "ccomp" or (c.dep_ == "conj" and c.pos_ not in ("VERB", "AUX")):
+            end = max(end, c.right_edge.i)
+            continue
+        break
+    return end
 
 
 def _clause(tok: Token) -> Token | None:
