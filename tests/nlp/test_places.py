@@ -102,6 +102,18 @@ def test_coordinates(name: str, lat: float, lon: float) -> None:
 def test_unknown_and_implausible_names_stay_unresolved() -> None:
     # `Gulf` is only a province of Papua New Guinea, a region with no city tied to it: not without its country
     assert resolve_places(["Gulf", "Middle Earth", "Downing Street"]) == {}
+    # ISO codes are not names: `Mr` is not Mauritania (MR); `US` and `UK` are names
+    assert "Mr" not in resolve_places(["Mr"])
+    assert resolve_places(["US"])["US"].place.country_code == "US"
+
+
+def test_alternate_names_of_small_cities_need_their_country() -> None:
+    # GeoNames lists `Twickenham` among Huntsville, Alabama's names, and `Falluja` for Al Fallujah
+    assert "Twickenham" not in resolve_places(["Twickenham", "England"])
+    assert "Falluja" not in resolve_places(["Falluja"])
+    falluja = resolve_places(["Falluja", "Iraq"])["Falluja"].place
+    assert (falluja.name, falluja.country_code) == ("Al Fallūjah", "IQ")
+    assert resolve_places(["Kiev"])["Kiev"].place.name == "Kyiv"  # a large city's old name stands alone
 
 
 def test_gazetteer_loads_once() -> None:

@@ -45,6 +45,10 @@ NEWS_COUNTRY_NAMES: Mapping[str, str] = {
     "Korea": "KR",
     "Czech Republic": "CZ",
     "Burma": "MM",
+    # ISO codes are not names (`MR` would make `Mr` Mauritania); these few are, in news copy
+    "US": "US",
+    "USA": "US",
+    "UAE": "AE",
 }
 
 # Demonyms of the United Kingdom's nations, which countryinfo (a country list) does not carry.
@@ -55,14 +59,18 @@ NATION_DEMONYMS: Mapping[str, str] = {"English": "GB", "Scottish": "GB", "Scots"
 _KIND_PRIOR = {COUNTRY: 3.0, CONTINENT: 3.0, REGION: 1.0, CITY: 0.0}
 _CAPITAL = 2.5
 _ALTERNATE_NAMES_MIN_POPULATION = 100_000  # old and English names (`Kiev`, `Bombay`) of the cities news names
+# An alternate name of a city smaller than this counts only where the article names its country: GeoNames
+# lists `Twickenham` for Huntsville, Alabama, and `Yakubu` for Bauchi, but `Falluja` in an article on Iraq is
+# Al Fallujah.
+_ALTERNATE_NAME_ALONE_POPULATION = 1_000_000
 _REGION_POPULATION = 1_000_000  # a region whose cities GeoNames does not tie to it (numeric admin1 codes)
 _PRIMARY = 1.0
 _SAME_COUNTRY = 2.5
 _SAME_REGION = 3.0
 _SURE = 0.75
 # Below this, a name the article gives no context for is left unresolved: `Westminster` alone is three
-# US towns and, by an alternate name only, London's borough; `Jackson`, four towns, is often a player.
-_GUESS = 0.4
+# US towns of about the same size (London's is only an alternate name), `Jackson`, four, is often a player.
+_GUESS = 0.5
 # Countries whose GeoNames admin1 codes are their ISO 3166-2 codes (elsewhere they are GeoNames' own numbers).
 _ISO_ADMIN1 = frozenset(
     {"US", "GB"}
@@ -188,8 +196,9 @@ def gazetteer() -> Gazetteer:
         )  # fmt: skip
         countries[code] = p
         add(p.name, p, True)
+        codes = {code, str((ci.get("ISO") or {}).get("alpha3", ""))}
         for alt in (ci.get("name"), *(ci.get("altSpellings") or ())):
-            if alt and _latin(str(alt)):
+            if alt and _latin(str(alt)) and str(alt) not in codes:
                 add(str(alt), p, True)
     for country in pycountry.countries:
         known = countries.get(country.alpha_2)
@@ -271,8 +280,10 @@ def _score(c: _Candidate, countries: set[str], regions: set[str]) -> float:
 
 def _plausible(c: _Candidate, countries: set[str]) -> bool:
     """A region GeoNames ties no city to (`Gulf`, a province of Papua New Guinea) needs its country in the
-    article: without a population it cannot win on its own."""
+    article: without a population it cannot win on its own. So does a smaller city's alternate name."""
     p = c.place
+    if not c.primary and p.kind == CITY and p.population < _ALTERNATE_NAME_ALONE_POPULATION:
+        return p.country_code in countries
     return p.kind != REGION or p.latitude is not None or p.country_code in countries
 
 
