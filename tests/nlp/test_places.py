@@ -114,6 +114,8 @@ def test_alternate_names_of_small_cities_need_their_country() -> None:
     falluja = resolve_places(["Falluja", "Iraq"])["Falluja"].place
     assert (falluja.name, falluja.country_code) == ("Al Fallūjah", "IQ")
     assert resolve_places(["Kiev"])["Kiev"].place.name == "Kyiv"  # a large city's old name stands alone
+    # a place's own name wins over another's alternate one, whatever the context
+    assert resolve_places(["Southampton", "Dallas"])["Southampton"].place.country_code == "GB"
 
 
 def test_gazetteer_loads_once() -> None:

@@ -292,6 +292,9 @@ def _decide(
 ) -> tuple[_Candidate, float, list[_Candidate]] | None:
     """The best candidate, its softmax share, and the candidates by score (None when none is plausible)."""
     cands = [c for c in cands if _plausible(c, countries)]
+    if any(c.primary for c in cands):
+        # a place's own name over another's alternate one: `Southampton` is also listed for Hampton, Virginia
+        cands = [c for c in cands if c.primary or c.place.population >= _ALTERNATE_NAME_ALONE_POPULATION]
     if not cands:
         return None
     scored = sorted(((_score(c, countries, regions), k) for k, c in enumerate(cands)), key=lambda t: (-t[0], t[1]))
