@@ -32,9 +32,10 @@ def test_ddl_matches_schema(name: str) -> None:
 def test_primary_key_is_enforced() -> None:
     con = duckdb.connect()
     con.execute(create_table_sql("entities", TABLES["entities"]))
-    con.execute("insert into entities values ('e1', 'Gao Dongsheng', 'PERSON', null)")
+    insert = "insert into entities (entity_id, canonical_name, entity_type) values (?, ?, 'PERSON')"
+    con.execute(insert, ["e1", "Gao Dongsheng"])
     with pytest.raises(duckdb.ConstraintException):
-        con.execute("insert into entities values ('e1', 'Gao', 'PERSON', null)")
+        con.execute(insert, ["e1", "Gao"])
 
 
 def test_to_table_takes_schema_columns_from_records_and_mappings() -> None:
