@@ -23,12 +23,7 @@ keyed as (
         quote_themes.theme,
         quotes.tone,
         articles.article_date,
-        coalesce(
-            'entity:' || quotes.speaker_entity_id,
-            'name:' || lower(quotes.speaker_name),
-            'text:' || quotes.article_id || ':' || lower(quotes.speaker_text),
-            'unknown:' || quotes.article_id
-        ) as speaker_key
+        quotes.speaker_key
     from quote_themes
     inner join quotes on quotes.quote_id = quote_themes.quote_id
     inner join articles on articles.article_id = quotes.article_id

@@ -20,12 +20,7 @@ keyed as (
         quotes.tone,
         quotes.quote_type,
         articles.article_date,
-        coalesce(
-            'entity:' || quotes.speaker_entity_id,
-            'name:' || lower(quotes.speaker_name),
-            'text:' || quotes.article_id || ':' || lower(quotes.speaker_text),
-            'unknown:' || quotes.article_id
-        ) as speaker_key
+        quotes.speaker_key
     from quotes
     inner join articles on articles.article_id = quotes.article_id
 ),

@@ -16,13 +16,7 @@ entities as (
 keyed as (
     select
         quotes.*,
-        articles.article_date,
-        coalesce(
-            'entity:' || quotes.speaker_entity_id,
-            'name:' || lower(quotes.speaker_name),
-            'text:' || quotes.article_id || ':' || lower(quotes.speaker_text),
-            'unknown:' || quotes.article_id
-        ) as speaker_key
+        articles.article_date
     from quotes
     inner join articles on articles.article_id = quotes.article_id
 ),

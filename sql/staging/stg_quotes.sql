@@ -21,6 +21,20 @@ renamed as (
         nullif(trim(confidence_reason), '') as confidence_reason,
         cast(tone as double) as tone
     from source
+),
+
+-- One key per speaker, shared by every speaker mart: the resolved entity when there is one, else the
+-- canonical name, else the words as written within one article (an unresolved "he" never merges).
+keyed as (
+    select
+        *,
+        coalesce(
+            'entity:' || speaker_entity_id,
+            'name:' || lower(speaker_name),
+            'text:' || article_id || ':' || lower(speaker_text),
+            'unknown:' || article_id
+        ) as speaker_key
+    from renamed
 )
 
-select * from renamed
+select * from keyed
