@@ -229,6 +229,21 @@ def _layout(fig: go.Figure, title: str, height: int, *, legend: bool) -> None:
 _GROUP_ORDER = {name: i for i, name in enumerate([*TYPE_COLOURS, "other"])}
 
 
+def _category_rows(fig: go.Figure, keys: list[str], ticks: list[str]) -> None:
+    """Horizontal bars, one row per key in the given order (top first), labelled with `ticks`."""
+    fig.update_yaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=keys,
+        autorange="reversed",
+        tickmode="array",
+        tickvals=keys,
+        ticktext=ticks,
+        automargin=True,
+        ticks="",
+    )
+
+
 def _count_ticks(peak: float) -> dict[str, Any]:
     """Whole-number ticks on a count axis (plotly would put ticks at 0.5 under a peak of 2)."""
     return {"tick0": 0, "dtick": 1} if peak <= 8 else {}
@@ -272,17 +287,7 @@ def bar_figure(title: str, bars: Sequence[Bar], *, value_name: str) -> go.Figure
     legend = any(b.group for b in bars)
     _layout(fig, title, 90 + (30 if legend else 0) + row * len(bars), legend=legend)
     fig.update_layout(barmode="overlay", bargap=0.25)
-    fig.update_yaxes(
-        type="category",
-        categoryorder="array",
-        categoryarray=keys,
-        autorange="reversed",
-        tickmode="array",
-        tickvals=keys,
-        ticktext=ticks,
-        automargin=True,
-        ticks="",
-    )
+    _category_rows(fig, keys, ticks)
     fig.update_xaxes(
         title={"text": _label(value_name)},
         rangemode="tozero",
@@ -383,17 +388,7 @@ def tone_bar_figure(title: str, bars: Sequence[Bar]) -> go.Figure | None:
     )
     row = 40 if any(b.note for b in bars) else 26
     _layout(fig, title, 90 + row * len(bars), legend=False)
-    fig.update_yaxes(
-        type="category",
-        categoryorder="array",
-        categoryarray=keys,
-        autorange="reversed",
-        tickmode="array",
-        tickvals=keys,
-        ticktext=ticks,
-        automargin=True,
-        ticks="",
-    )
+    _category_rows(fig, keys, ticks)
     fig.update_xaxes(title={"text": "mean tone of quotes"}, range=[-1.1, 1.1], zeroline=True, showgrid=True)
     return fig
 

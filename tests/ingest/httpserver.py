@@ -125,3 +125,19 @@ def serve(routes: dict[str, Route]) -> Iterator[Served]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def trickle_headers(interval: float, count: int) -> object:
+    """The status line at once, then a header one byte every `interval` seconds: never a full response."""
+
+    def answer(h: BaseHTTPRequestHandler) -> None:
+        try:
+            h.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+            for _ in range(count):
+                h.wfile.write(b"a")
+                h.wfile.flush()
+                time.sleep(interval)
+        except OSError:
+            pass
+
+    return answer

@@ -32,6 +32,7 @@ from tests.ingest.httpserver import (
     serve,
     slow,
     trickle,
+    trickle_headers,
 )
 
 ARTICLE = (EXAMPLES / "html/battery-recycling-plant.html").read_bytes()
@@ -80,22 +81,6 @@ def server() -> Iterator[Served]:
         s.routes["/to-loopback"] = redirect(f"http://127.0.0.1:{s.port}/article")
         s.routes["/to-localhost"] = redirect(f"http://localhost:{s.port}/article")
         yield s
-
-
-def trickle_headers(interval: float, count: int) -> object:
-    """The status line at once, then a header one byte every `interval` seconds: never a full response."""
-
-    def answer(h: BaseHTTPRequestHandler) -> None:
-        try:
-            h.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
-            for _ in range(count):
-                h.wfile.write(b"a")
-                h.wfile.flush()
-                time.sleep(interval)
-        except OSError:
-            pass
-
-    return answer
 
 
 def slow_redirect(seconds: float, location: str) -> object:
