@@ -138,6 +138,7 @@ def test_data_tests_pass_on_the_sample(con: duckdb.DuckDBPyConnection) -> None:
     assert ("stg_quotes", "accepted_values(quote_type in ['direct', 'indirect', 'mixed'])") in tests
     assert ("stg_metrics", "relationships(equivalent_of -> stg_metrics.metric_id)") in tests
     assert ("stg_entity_aliases", "unique(entity_id, alias)") in tests
+    assert ("stg_entity_redirects", "relationships(entity_id -> stg_entities.entity_id)") in tests
 
 
 def test_broken_data_fails_naming_model_test_and_rows() -> None:

@@ -152,6 +152,18 @@ METRICS = pa.schema(
     ]
 )
 
+# An entity_id that no longer exists (a re-extraction read its mentions under another id) and the entity it
+# became, so that a saved query on the old id can follow it. One hop: `entity_id` is always a current entity.
+ENTITY_REDIRECTS = pa.schema(
+    [
+        pa.field("old_entity_id", pa.string(), nullable=False),
+        pa.field("entity_id", pa.string(), nullable=False),
+        pa.field("mentions", pa.int64()),  # the old id's mentions that were re-read as `entity_id`
+        pa.field("redirected_at", TS),  # `started_at` of the run that last set `entity_id`
+        pa.field("run_id", pa.string()),
+    ]
+)
+
 PIPELINE_RUNS = pa.schema(
     [
         pa.field("run_id", pa.string(), nullable=False),
@@ -231,6 +243,7 @@ TABLES: dict[str, pa.Schema] = {
     "entities": ENTITIES,
     "entity_aliases": ENTITY_ALIASES,
     "entity_mentions": ENTITY_MENTIONS,
+    "entity_redirects": ENTITY_REDIRECTS,
     "quotes": QUOTES,
     "metrics": METRICS,
     "article_themes": ARTICLE_THEMES,
@@ -252,6 +265,7 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "entities": ("entity_id",),
     "entity_aliases": ("entity_id", "alias"),
     "entity_mentions": ("mention_id",),
+    "entity_redirects": ("old_entity_id",),
     "quotes": ("quote_id",),
     "metrics": ("metric_id",),
     "article_themes": ("article_id", "theme"),

@@ -206,6 +206,17 @@ QUOTE_THEMES = [
     {"quote_id": "q3", "article_id": "a1", "theme": "international_trade", "score": 0.4, "matched_terms": "export"},
 ]
 
+# `Gao` was an entity of its own until a re-extraction read its mentions as Gao Dongsheng.
+ENTITY_REDIRECTS = [
+    {
+        "old_entity_id": "e_gao_surname",
+        "entity_id": "e_gao",
+        "mentions": 1,
+        "redirected_at": datetime(2025, 12, 2, 10, 0),
+        "run_id": "r1",
+    }
+]
+
 PIPELINE_RUNS = [
     {
         "run_id": "r1",
@@ -231,6 +242,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
     "entities": ENTITIES,
     "entity_aliases": ENTITY_ALIASES,
     "entity_mentions": ENTITY_MENTIONS,
+    "entity_redirects": ENTITY_REDIRECTS,
     "quotes": QUOTES,
     "metrics": METRICS,
     "article_themes": ARTICLE_THEMES,

@@ -3,6 +3,7 @@ its id does not depend on the label one article gave it, and a place keeps its g
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -47,13 +48,20 @@ def _mention(aid: str, k: int, etype: str, eid: str = YUKOS) -> dict[str, Any]:
     }
 
 
-def _load(con: duckdb.DuckDBPyConnection, tmp: Path, run: str, rows: dict[str, list[dict[str, Any]]]) -> None:
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    tmp: Path,
+    run: str,
+    rows: dict[str, list[dict[str, Any]]],
+    after_load: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+) -> None:
     files: dict[str, Path | str] = {}
     for table, table_rows in rows.items():
         path = tmp / f"{run}-{table}.parquet"
         pq.write_table(to_table(table_rows, TABLES[table]), path)
         files[table] = path
-    load_run(con, files, {"run_id": run, "started_at": T0, "status": "SUCCESS", "extractor_version": "1"})
+    run_row = {"run_id": run, "started_at": T0, "status": "SUCCESS", "extractor_version": "1"}
+    load_run(con, files, run_row, after_load)
 
 
 def _yukos(aid: str, run: str, labels: list[str]) -> dict[str, list[dict[str, Any]]]:

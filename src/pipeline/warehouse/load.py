@@ -2,6 +2,8 @@
 
 Replace-by-article: every table row of an article in this run is deleted and re-inserted, so a
 re-processed article never doubles and a crash (even kill -9) rolls back to the previous state.
+An entity_id that a re-read article no longer yields is recorded in `entity_redirects`, pointing at the id
+its mentions now carry.
 """
 
 from __future__ import annotations
@@ -38,8 +40,10 @@ def load_run(
     con.begin()
     try:
         _quarantined(con, files.get("extract_rejects"))
+        _run_articles(con, files.get("articles"))
+        _snapshot_mentions(con)
         if "articles" in files:
-            _replace_articles(con, files["articles"])
+            _replace_articles(con)
         if "article_sources" in files:
             _apply_sources(con, files["article_sources"])
         for table in ARTICLE_TABLES:
@@ -67,6 +71,7 @@ def load_run(
         )
         if "articles" in files or "article_sources" in files:
             _prune_orphans(con)
+        _update_redirects(con, run_row)
         con.register("_run_row", to_table([run_row], PIPELINE_RUNS))
         con.execute("insert into pipeline_runs by name select * from _run_row")
         con.unregister("_run_row")
@@ -91,12 +96,19 @@ def _quarantined(con: duckdb.DuckDBPyConnection, path: LandedFile | None) -> Non
     )
 
 
-def _replace_articles(con: duckdb.DuckDBPyConnection, path: LandedFile) -> None:
+def _run_articles(con: duckdb.DuckDBPyConnection, path: LandedFile | None) -> None:
+    """`_run_articles`: the run's articles that load (not quarantined); they replace their old rows."""
+    if path is None:
+        con.execute("create or replace temp table _run_articles (article_id varchar)")
+        return
     con.execute(
         f"create or replace temp table _run_articles as select article_id from {READ} "
         "where article_id not in (select article_id from _quarantined)",
         [str(path)],
     )
+
+
+def _replace_articles(con: duckdb.DuckDBPyConnection) -> None:
     for table in ARTICLE_TABLES:
         con.execute(f'delete from "{table}" where article_id in (select article_id from _run_articles)')
     # An article that loads now is no longer quarantined (a retry, or a new extractor that reads it).
@@ -104,6 +116,15 @@ def _replace_articles(con: duckdb.DuckDBPyConnection, path: LandedFile) -> None:
     con.execute(
         f"delete from rejects where reason in ({marks}) and article_id in (select article_id from _run_articles)",
         list(QUARANTINE_REASONS),
+    )
+
+
+def _snapshot_mentions(con: duckdb.DuckDBPyConnection) -> None:
+    """`_old_mentions`: the run's articles' mentions before they are replaced, to tell which ids the re-read
+    changed (`_update_redirects`). Made on every load, so none is left over from an earlier one."""
+    con.execute(
+        "create or replace temp table _old_mentions as select article_id, start_char, end_char, entity_id "
+        "from entity_mentions where article_id in (select article_id from _run_articles)"
     )
 
 
@@ -235,6 +256,55 @@ def _prune_orphans(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("delete from entities where entity_id not in (select entity_id from entity_mentions)")
 
 
+def _update_redirects(con: duckdb.DuckDBPyConnection, run_row: Mapping[str, object]) -> None:
+    """`entity_redirects` after the run's rows are in and orphans pruned: each id that is gone because its
+    re-read mentions carry another one points at that one, kept one hop and never at a missing entity."""
+    _moved_ids(con)
+    run = [run_row["started_at"], run_row["run_id"]]
+    # An old id that pointed at one just gone now points where that one went (A->B, B->C: A->C).
+    con.execute(
+        "update entity_redirects set entity_id = m.entity_id, redirected_at = ?::timestamp, run_id = ? "
+        "from _moved m where entity_redirects.entity_id = m.old_entity_id",
+        run,
+    )
+    con.execute(
+        "insert or replace into entity_redirects by name "
+        "select old_entity_id, entity_id, mentions, ?::timestamp as redirected_at, ? as run_id from _moved",
+        run,
+    )
+    # An id that exists again is its own entity (this also drops any A->A the re-pointing made).
+    con.execute("delete from entity_redirects where old_entity_id in (select entity_id from entities)")
+    _drop_dangling_redirects(con)
+
+
+def _moved_ids(con: duckdb.DuckDBPyConnection) -> None:
+    """`_moved`: each id the run's articles no longer yield, matched by span to the current id that took most
+    of its mentions (ties: the smaller id, so the result does not depend on row order)."""
+    con.execute(
+        """
+        create or replace temp table _moved as
+        select old_entity_id, first(entity_id order by mentions desc, entity_id) as entity_id,
+               max(mentions) as mentions
+        from (
+            select o.entity_id as old_entity_id, n.entity_id, count(*) as mentions
+            from _old_mentions o
+            join entity_mentions n
+              on n.article_id = o.article_id and n.start_char = o.start_char and n.end_char = o.end_char
+            where n.entity_id <> o.entity_id
+              and o.entity_id not in (select entity_id from entities)
+            group by o.entity_id, n.entity_id
+        )
+        group by old_entity_id
+        """
+    )
+
+
+def _drop_dangling_redirects(con: duckdb.DuckDBPyConnection) -> None:
+    """A redirect whose target was pruned with no successor (its articles removed or quarantined) leads
+    nowhere: it goes, as the entity did."""
+    con.execute("delete from entity_redirects where entity_id not in (select entity_id from entities)")
+
+
 def record_failure(con: duckdb.DuckDBPyConnection, run_row: dict[str, object]) -> None:
     """A failed run still leaves its `pipeline_runs` row (status, failed step, error)."""
     con.register("_run_row", to_table([run_row], PIPELINE_RUNS))
@@ -248,3 +318,4 @@ def quarantine_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str]) 
     for table in (*ARTICLE_TABLES, "article_sources"):
         con.execute(f'delete from "{table}" where article_id in (select article_id from _failed)')
     _prune_orphans(con)
+    _drop_dangling_redirects(con)
