@@ -76,6 +76,11 @@ def entity_id(canonical_name: str, entity_type: str) -> str:
     return make_id("entity", type_class(entity_type), entity_key(canonical_name))
 
 
+def name_entity_id(canonical_name: str) -> str:
+    """The id of a name outside the place class, whatever its label (a GPE no gazetteer knows: `Gazprom`)."""
+    return make_id("entity", "name", entity_key(canonical_name))
+
+
 def place_entity_id(geonames_id: int) -> str:
     """A place resolved in the gazetteer: its GeoNames id (`Paris` in France and in Texas are two)."""
     return make_id("entity", "geonames", geonames_id)

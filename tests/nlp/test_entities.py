@@ -425,6 +425,35 @@ IDENTITY_CASES: list[tuple[str, str, list[str], list[str] | None, set[tuple[str,
         None,
         {("Yukos", "PERSON")},
     ),
+    # a GPE no gazetteer knows: a company by its context, a person by the article's other label for it
+    (
+        "unknown-gpe-with-company-context",
+        "Gazprom shares rose .",
+        ["B-GPE", "O", "O", "O"],
+        None,
+        {("Gazprom", "ORG")},
+    ),
+    (
+        "unknown-gpe-read-as-person-elsewhere",
+        "Fabregas scored . Fabregas left . Fabregas won .",
+        ["B-GPE", "O", "O", "B-GPE", "O", "O", "B-PERSON", "O", "O"],
+        None,
+        {("Fabregas", "PERSON")},
+    ),
+    (
+        "known-place-stays-a-place",
+        "Davos shares rose .",
+        ["B-GPE", "O", "O", "O"],
+        None,
+        {("Davos", "GPE")},
+    ),
+    (
+        "unknown-gpe-without-evidence-stays-gpe",
+        "They flew to Yugansk .",
+        ["O", "O", "O", "B-GPE", "O"],
+        None,
+        {("Yugansk", "GPE")},
+    ),
     (
         "legal-suffix-and-article",
         "Microsoft Corp and the BBC agreed .",
@@ -440,6 +469,17 @@ def test_identity_cases(
     nlp: Language, words: str, ents: list[str], pos: list[str] | None, expected: set[tuple[str, str]]
 ) -> None:
     assert _pairs(extract_entities(_doc(nlp, words, ents, pos), "t")) == expected
+
+
+def test_an_unknown_gpe_shares_the_identity_of_its_name(nlp: Language) -> None:
+    # `Gazprom` read as a GPE in one article and an ORG in another is one entity; the warehouse's vote over
+    # its mentions decides the type. A known place keeps a place id apart from a person of the same name.
+    as_gpe = extract_entities(_doc(nlp, "They flew to Gazprom .", ["O", "O", "O", "B-GPE", "O"]), "a")
+    as_org = extract_entities(_doc(nlp, "Gazprom grew .", ["B-ORG", "O", "O"]), "b")
+    assert {e.entity_id for e in as_gpe.entities} == {e.entity_id for e in as_org.entities}
+    place = extract_entities(_doc(nlp, "They flew to Davos .", ["O", "O", "O", "B-GPE", "O"]), "c")
+    person = extract_entities(_doc(nlp, "Davos said .", ["B-PERSON", "O", "O"]), "d")
+    assert {e.entity_id for e in place.entities}.isdisjoint({e.entity_id for e in person.entities})
 
 
 def test_ids_are_stable_across_runs_and_labels(nlp: Language) -> None:

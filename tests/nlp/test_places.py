@@ -16,18 +16,28 @@ GB, US = 2635167, 6252001  # GeoNames ids of the United Kingdom and the United S
 
 # (name, the article's other places, expected country, expected region, expected kind)
 AMBIGUOUS: list[tuple[str, list[str], str, str | None, str]] = [
-    ("Paris", [], "FR", None, "city"),
+    ("Paris", [], "FR", "Île-de-France", "city"),
     ("Paris", ["Texas"], "US", "Texas", "city"),
-    ("Paris", ["Lyon", "Marseille"], "FR", None, "city"),
+    ("Paris", ["Lyon", "Marseille"], "FR", "Île-de-France", "city"),
     ("Georgia", [], "GE", None, "country"),
     ("Georgia", ["Atlanta"], "US", "Georgia", "region"),
     ("Georgia", ["Tbilisi", "Russia"], "GE", None, "country"),
     ("Cambridge", ["London", "Oxford"], "GB", "England", "city"),
     ("Cambridge", ["Boston", "Massachusetts"], "US", "Massachusetts", "city"),
     ("Victoria", ["Melbourne", "Australia"], "AU", "Victoria", "region"),
-    ("Victoria", ["Vancouver", "Canada"], "CA", None, "city"),
+    ("Victoria", ["Vancouver", "Canada"], "CA", "British Columbia", "city"),
     ("Birmingham", ["Britain"], "GB", "England", "city"),
     ("Birmingham", ["Alabama"], "US", "Alabama", "city"),
+    # second-level regions: a Scottish council area over three US towns once the article is in Scotland
+    ("Midlothian", ["Edinburgh", "Scotland"], "GB", "Scotland", "district"),
+    ("Midlothian", ["Dallas", "Texas"], "US", "Texas", "city"),
+    # a region named as one of its cities means the city; a state that is not named so stays the state
+    ("New York", [], "US", "New York", "city"),
+    ("Edinburgh", [], "GB", "Scotland", "city"),
+    ("Washington", ["Seattle", "Oregon"], "US", "Washington", "region"),
+    ("Washington", ["Iraq", "US"], "US", "District of Columbia", "city"),
+    # a GeoNames short form of a longer name is the place's own (`Frankfurt am Main`)
+    ("Frankfurt", [], "DE", "Hessen", "city"),
 ]
 
 
@@ -107,6 +117,36 @@ def test_unknown_and_implausible_names_stay_unresolved() -> None:
     assert resolve_places(["US"])["US"].place.country_code == "US"
 
 
+@pytest.mark.parametrize(
+    ("name", "geonames_id", "canonical", "kind", "country"),
+    [
+        ("Bavaria", 2951839, "Bayern", "region", "DE"),  # ISO's name, found by its English alias
+        ("Oxfordshire", 2640726, "Oxfordshire", "district", "GB"),
+        ("Aceh", 1215638, "Aceh", "region", "ID"),
+        ("England", 6269131, "England", "region", "GB"),
+        ("Davos", 2661039, "Davos", "city", "CH"),  # a town of 11,000 whose name no larger place has
+        ("Caribbean", None, "Caribbean", "macroregion", None),
+        ("Latin America", None, "Latin America", "macroregion", None),
+    ],
+)
+def test_regions_towns_and_world_regions(
+    name: str, geonames_id: int | None, canonical: str, kind: str, country: str | None
+) -> None:
+    p = resolve_places([name])[name].place
+    assert (p.geonames_id, p.name, p.kind, p.country_code) == (geonames_id, canonical, kind, country)
+    assert p.latitude is not None and p.longitude is not None
+
+
+def test_small_towns_do_not_take_a_larger_places_name() -> None:
+    # Southampton, Massachusetts (5,000 people) and Boston, New York are not candidates at all
+    towns = [c.place for c in gazetteer().candidates("Southampton") if c.primary and c.place.kind == "city"]
+    assert {p.country_code for p in towns} == {"GB"}
+    assert resolve_places(["Southampton", "Dallas"])["Southampton"].place.country_code == "GB"
+    assert resolve_places(["Boston"])["Boston"].confidence > 0.9  # 654,000 against Boston, Lincolnshire's 45,000
+    # a small region's name needs its country (Jamaica's parish of Manchester; Gulf province)
+    assert resolve_places(["Manchester"])["Manchester"].place.country_code == "GB"
+
+
 def test_alternate_names_of_small_cities_need_their_country() -> None:
     # GeoNames lists `Twickenham` among Huntsville, Alabama's names, and `Falluja` for Al Fallujah
     assert "Twickenham" not in resolve_places(["Twickenham", "England"])
@@ -138,12 +178,12 @@ SENTENCES: list[tuple[str, dict[str, tuple[str | None, str | None]], dict[str, s
     ),
     (
         "The president of France returned to Paris on Monday.",
-        {"Paris": ("FR", None), "France": ("FR", None)},
+        {"Paris": ("FR", "Île-de-France"), "France": ("FR", None)},
         {},
     ),
     (
         "Georgia's president met Russian officials in Tbilisi.",
-        {"Georgia": ("GE", None), "Tbilisi": ("GE", None)},
+        {"Georgia": ("GE", None), "Tbilisi": ("GE", "Tbilisi")},
         {},
     ),
 ]

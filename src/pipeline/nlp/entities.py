@@ -38,7 +38,7 @@ from functools import cached_property
 
 from spacy.tokens import Doc, Token
 
-from pipeline.ids import entity_id, entity_key, make_id, place_entity_id
+from pipeline.ids import entity_id, entity_key, make_id, name_entity_id, place_entity_id
 from pipeline.nlp.entity_words import (
     ACRONYM_STOPWORDS,
     ALIAS_CUES,
@@ -57,7 +57,7 @@ from pipeline.nlp.entity_words import (
     PLACE_SURNAMES,
     SPORTS_POSITIONS,
 )
-from pipeline.nlp.places import demonym_country, resolve_places
+from pipeline.nlp.places import demonym_country, is_place_name, resolve_places
 from pipeline.records import Entity, EntityMention
 
 __all__ = ["ENTITY_LABELS", "ArticleEntities", "extract_entities", "strip_determiners"]
@@ -137,6 +137,7 @@ _NUMERIC_ORDINAL = re.compile(r"^\d+(st|nd|rd|th)$", re.IGNORECASE)
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _POSSESSIVES = frozenset({"'s", "\u2019s", "'", "\u2019"})
 _PERSON = "PERSON"
+_GPE = "GPE"
 _EVENT = "EVENT"
 _ORG = "ORG"
 # Labels a lone surname may carry and still be read as the person introduced earlier.
@@ -490,7 +491,20 @@ def _retyped(doc: Doc, ms: list[_Mention], c: _Canonical) -> _Canonical:
             return _Canonical(c.name, _ORG)
     if c.entity_type == _PERSON and all(" " not in m.name for m in ms) and any(_org_context(doc, m) for m in ms):
         return _Canonical(c.name, _ORG)
+    if _unknown_place(c, ms):
+        # No gazetteer knows the name (`Gazprom`, `Fabregas`): the article's other labels for it, or a
+        # company's context, say what it is; else the warehouse's vote over all its mentions will.
+        others = Counter(m.label for m in ms if m.label not in _PLACE_LABELS)
+        if others:
+            return _Canonical(c.name, others.most_common(1)[0][0])
+        if any(_org_context(doc, m) for m in ms):
+            return _Canonical(c.name, _ORG)
     return c
+
+
+def _unknown_place(c: _Canonical, ms: list[_Mention]) -> bool:
+    """A GPE none of whose names is a place the gazetteer knows, by any name: it is not on the map."""
+    return c.entity_type == _GPE and not any(is_place_name(m.name) for m in ms)
 
 
 def _org_context(doc: Doc, m: _Mention) -> bool:
@@ -593,7 +607,12 @@ def _assemble(
         found = geo.get(root)
         if found is not None:
             c = _Canonical(found.canonical_name, c.entity_type)
-        eid = found.entity_id if found is not None else entity_id(c.name, c.entity_type)
+        if found is not None:
+            eid = found.entity_id
+        elif _unknown_place(c, ms):
+            eid = name_entity_id(c.name)  # one identity with the same name read as an ORG or PERSON elsewhere
+        else:
+            eid = entity_id(c.name, c.entity_type)
         aliases = tuple(sorted({c.name, *(m.text for m in ms)}))
         ent = replace(found, aliases=aliases) if found is not None else Entity(eid, c.name, c.entity_type, aliases)
         entities.append((min(m.start for m in ms), ent))

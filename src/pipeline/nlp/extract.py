@@ -36,7 +36,7 @@ from pipeline.records import (
 )
 
 # Bump when extraction output changes: articles extracted by an older version are reprocessed.
-EXTRACTOR_VERSION = "1.1.0"
+EXTRACTOR_VERSION = "1.2.0"
 
 FoundThemes = tuple[tuple[ArticleTheme, ...], tuple[QuoteTheme, ...]]
 NO_THEMES: FoundThemes = ((), ())
