@@ -124,7 +124,6 @@ def test_unknown_and_implausible_names_stay_unresolved() -> None:
         ("Oxfordshire", 2640726, "Oxfordshire", "district", "GB"),
         ("Aceh", 1215638, "Aceh", "region", "ID"),
         ("England", 6269131, "England", "region", "GB"),
-        ("Davos", 2661039, "Davos", "city", "CH"),  # a town of 11,000 whose name no larger place has
         ("Caribbean", None, "Caribbean", "macroregion", None),
         ("Latin America", None, "Latin America", "macroregion", None),
     ],
@@ -135,6 +134,23 @@ def test_regions_towns_and_world_regions(
     p = resolve_places([name])[name].place
     assert (p.geonames_id, p.name, p.kind, p.country_code) == (geonames_id, canonical, kind, country)
     assert p.latitude is not None and p.longitude is not None
+
+
+def test_small_towns_need_their_country_and_a_name_of_their_own() -> None:
+    # Davos (11,000 people) is Davos where the article names Switzerland or the Swiss; Highlands, Texas
+    # (7,500) is not the Scottish Highlands
+    assert "Davos" not in resolve_places(["Davos"])
+    assert resolve_places(["Davos", "Switzerland"])["Davos"].place.geonames_id == 2661039
+    davos = resolve_places(["Davos"], peoples={"CH": "Swiss"})["Davos"]
+    assert davos.place.country_code == "CH" and davos.evidence == "only candidate; CH in the article (Swiss)"
+    assert "Highlands" not in resolve_places(["Highlands", "Scotland"])
+
+
+def test_demonyms_are_context() -> None:
+    # `Westminster` with `British` in the article is London's, not one of the US towns
+    assert "Westminster" not in resolve_places(["Westminster"])
+    westminster = resolve_places(["Westminster"], peoples={"GB": "British"})["Westminster"].place
+    assert (westminster.country_code, westminster.admin1) == ("GB", "England")
 
 
 def test_small_towns_do_not_take_a_larger_places_name() -> None:
@@ -154,8 +170,10 @@ def test_alternate_names_of_small_cities_need_their_country() -> None:
     falluja = resolve_places(["Falluja", "Iraq"])["Falluja"].place
     assert (falluja.name, falluja.country_code) == ("Al Fallūjah", "IQ")
     assert resolve_places(["Kiev"])["Kiev"].place.name == "Kyiv"  # a large city's old name stands alone
-    # a place's own name wins over another's alternate one, whatever the context
+    # a place's own name wins over a smaller place's alternate one, whatever the context; a larger place's
+    # alternate name stays a candidate (Kingston upon Hull, 270,000, and Hull, Quebec)
     assert resolve_places(["Southampton", "Dallas"])["Southampton"].place.country_code == "GB"
+    assert resolve_places(["Hull", "England"])["Hull"].place.name == "Kingston upon Hull"
 
 
 def test_gazetteer_loads_once() -> None:

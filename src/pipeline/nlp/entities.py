@@ -573,8 +573,12 @@ def _geo_entities(clusters: dict[str, list[_Mention]], resolved: dict[str, _Cano
             others = sorted({m.name for m in clusters[root]} - {c.name}, key=lambda n: -len(n))
             names[root] = [c.name, *others]
     out: dict[str, Entity] = {}
+    peoples: dict[str, str] = {}
+    for c in resolved.values():
+        if c.entity_type == _NORP and (country := demonym_country(c.name)) is not None and country.country_code:
+            peoples.setdefault(country.country_code, c.name)
     if names:
-        matches = resolve_places([n for ns in names.values() for n in ns])
+        matches = resolve_places([n for ns in names.values() for n in ns], peoples=peoples)
         for root, ns in names.items():
             match = next((matches[n] for n in ns if n in matches), None)
             if match is None:

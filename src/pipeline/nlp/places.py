@@ -281,11 +281,11 @@ def _region_names(name: str) -> tuple[str, list[str]]:
 
 def _city_alternates(name: str, population: int, alternates: Iterable[str]) -> list[tuple[str, bool]]:
     """A city's other names, and whether each counts as its own: GeoNames' short form of a longer name
-    (`Frankfurt` of `Frankfurt am Main`) does; an old or foreign one (`Kiev`, `Bombay`) does not, and is
+    (`Frankfurt` of `Frankfurt am Main`, `Westminster` of `City of Westminster`) does; an old or foreign one (`Kiev`, `Bombay`) does not, and is
     only read for cities news names by it (over 100,000 people)."""
     out: list[tuple[str, bool]] = []
-    if name.startswith("City of "):  # `City of Westminster` is `Westminster`
-        out.append((name[len("City of ") :], False))
+    if name.startswith("City of "):  # `City of Westminster` is `Westminster`, by its own name
+        out.append((name[len("City of ") :], True))
     if population < _ALTERNATE_NAMES_MIN_POPULATION:
         return out
     for alt in alternates:
@@ -410,10 +410,12 @@ def _score(c: _Candidate, countries: set[str], regions: set[str]) -> float:
 
 def _plausible(c: _Candidate, countries: set[str]) -> bool:
     """A region whose towns hold few people (`Gulf`, a province of Papua New Guinea; Jamaica's parish of
-    `Manchester`) needs its country in the article: its kind must not outweigh a larger city's name. So does
-    a smaller city's alternate name."""
+    `Manchester`) needs its country in the article: its kind must not outweigh a larger city's name. So do
+    a smaller city's alternate name and a town under `_TOWN_POPULATION`."""
     p = c.place
     if not c.primary and p.kind == CITY and p.population < _ALTERNATE_NAME_ALONE_POPULATION:
+        return p.country_code in countries
+    if p.kind == CITY and p.population < _TOWN_POPULATION:  # `Highlands`, Texas in an article on Scotland
         return p.country_code in countries
     if p.kind in (REGION, DISTRICT) and p.population < _REGION_ALONE_POPULATION:
         return p.country_code in countries
@@ -434,8 +436,11 @@ def _decide(
     """The best candidate, its softmax share, and the candidates by score (None when none is plausible)."""
     cands = [c for c in cands if _plausible(c, countries)]
     if any(c.primary for c in cands):
-        # a place's own name over another's alternate one: `Southampton` is also listed for Hampton, Virginia
-        cands = [c for c in cands if c.primary or c.place.population >= _ALTERNATE_NAME_ALONE_POPULATION]
+        # a place's own name over a smaller place's alternate one: `Southampton` is also listed for Hampton,
+        # Virginia; but `Hull` is Kingston upon Hull before Hull, Quebec
+        largest = max(c.place.population for c in cands if c.primary)
+        floor = min(_ALTERNATE_NAME_ALONE_POPULATION, largest + 1)
+        cands = [c for c in cands if c.primary or c.place.population >= floor]
     cands = [c for c in cands if not _named_after_its_city(c.place, cands)]
     if not cands:
         return None
@@ -457,18 +462,24 @@ def _distinct(cands: Iterable[_Candidate]) -> list[_Candidate]:
     return list(seen.values())
 
 
-def resolve_places(names: Sequence[str], gaz: Gazetteer | None = None) -> dict[str, PlaceMatch]:
-    """Each of an article's place names that the gazetteer knows, with its place: name -> match."""
+def resolve_places(
+    names: Sequence[str], gaz: Gazetteer | None = None, peoples: Mapping[str, str] | None = None
+) -> dict[str, PlaceMatch]:
+    """Each of an article's place names that the gazetteer knows, with its place: name -> match.
+
+    `peoples` are the countries the article's demonyms name (ISO code -> the word: `GB` -> `British`),
+    context as sure as a country's name."""
     g = gaz or gazetteer()
     cands = {n: _distinct(g.candidates(n)) for n in dict.fromkeys(names)}
     cands = {n: cs for n, cs in cands.items() if cs}
     if not cands:
         return {}
-    # First pass without context: what the article's places say about its country and regions.
-    first = {n: d for n, cs in cands.items() if (d := _decide(cs, set(), set())) is not None}
+    told = dict(peoples or {})
+    # First pass with only the demonyms: what the article's places say about its country and regions.
+    first = {n: d for n, cs in cands.items() if (d := _decide(cs, set(told), set())) is not None}
     out: dict[str, PlaceMatch] = {}
     for n, cs in cands.items():
-        countries: dict[str, str] = {}
+        countries: dict[str, str] = dict(told)
         regions: set[str] = set()
         for other, (c, conf, _) in first.items():
             if other == n or conf < _SURE:
@@ -485,8 +496,7 @@ def resolve_places(names: Sequence[str], gaz: Gazetteer | None = None) -> dict[s
         best, conf, ranked = decided
         if conf < _GUESS and not _in_context(best.place, countries, regions):
             continue
-        evidence = "only candidate" if len(ranked) == 1 else _evidence(best, ranked, countries, regions)
-        out[n] = PlaceMatch(best.place, round(conf, 3), evidence)
+        out[n] = PlaceMatch(best.place, round(conf, 3), _evidence(best, ranked, countries, regions))
     return out
 
 
@@ -501,6 +511,8 @@ def _evidence(best: _Candidate, ranked: list[_Candidate], countries: dict[str, s
         why.append(f"region {p.admin1} in the article")
     if p.country_code in countries:
         why.append(f"{p.country_code} in the article ({countries[p.country_code]})")
+    if len(ranked) == 1:
+        return "; ".join(["only candidate", *why])
     if not why:
         why.append("capital" if p.capital else f"{p.kind} over smaller namesakes" if p.kind != CITY else "population")
     return f"{'; '.join(why)}; {len(ranked)} candidates"
