@@ -127,3 +127,15 @@ def test_a_redirect_to_an_entity_that_is_gone_goes_too(con: duckdb.DuckDBPyConne
     _read(con, tmp_path, "r2", "a1", ["B"])
     _read(con, tmp_path, "r3", "a1", [])  # B is no longer mentioned anywhere, and nothing took its place
     assert _redirects(con) == {}
+
+
+def test_a_trimmed_span_is_followed(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    # `Centre Parker` (0-13) re-read as `Parker` (7-13): the old id leads to the person
+    def rows(run: str, eid: str, start: int) -> dict[str, list[dict[str, Any]]]:
+        mention = {**_mention("a1", 0, "PERSON", eid), "start_char": start, "end_char": 13}
+        entity = {"entity_id": eid, "canonical_name": eid, "entity_type": "PERSON", "first_seen_at": T0}
+        return {"articles": [_article("a1", run)], "entity_mentions": [mention], "entities": [entity]}
+
+    _load(con, tmp_path, "r1", rows("r1", "CENTRE_PARKER", 0))
+    _load(con, tmp_path, "r2", rows("r2", "PARKER", 7))
+    assert _redirects(con) == {"CENTRE_PARKER": "PARKER"}

@@ -279,7 +279,8 @@ def _update_redirects(con: duckdb.DuckDBPyConnection, run_row: Mapping[str, obje
 
 def _moved_ids(con: duckdb.DuckDBPyConnection) -> None:
     """`_moved`: each id the run's articles no longer yield, matched by span to the current id that took most
-    of its mentions (ties: the smaller id, so the result does not depend on row order)."""
+    of its mentions (ties: the smaller id, so the result does not depend on row order). Spans match where
+    they overlap: a re-read may trim a name (`Centre Parker` is `Parker` now)."""
     con.execute(
         """
         create or replace temp table _moved as
@@ -289,7 +290,7 @@ def _moved_ids(con: duckdb.DuckDBPyConnection) -> None:
             select o.entity_id as old_entity_id, n.entity_id, count(*) as mentions
             from _old_mentions o
             join entity_mentions n
-              on n.article_id = o.article_id and n.start_char = o.start_char and n.end_char = o.end_char
+              on n.article_id = o.article_id and n.start_char < o.end_char and o.start_char < n.end_char
             where n.entity_id <> o.entity_id
               and o.entity_id not in (select entity_id from entities)
             group by o.entity_id, n.entity_id
