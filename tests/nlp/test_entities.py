@@ -391,6 +391,13 @@ IDENTITY_CASES: list[tuple[str, str, list[str], list[str] | None, set[tuple[str,
         set(),
     ),
     (
+        "name-particle-read-as-a-verb",
+        "Nick Van den Brul spoke .",
+        ["B-PERSON", "I-PERSON", "I-PERSON", "I-PERSON", "O", "O"],
+        ["PROPN", "PROPN", "VERB", "PROPN", "VERB", "PUNCT"],
+        {("Nick Van den Brul", "PERSON")},
+    ),
+    (
         "position-before-name",
         "Centre Parker scored twice .",
         ["B-PERSON", "I-PERSON", "O", "O", "O"],

@@ -36,6 +36,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+from nameparser.config.particles import PARTICLES
 from spacy.tokens import Doc, Token
 
 from pipeline.ids import entity_id, entity_key, make_id, name_entity_id, place_entity_id
@@ -318,8 +319,11 @@ def _is_fragment(doc: Doc, start: int, end: int, text: str) -> bool:
         return True
     if text.upper() in GENERIC_ACRONYMS and not any(c.islower() for c in text):
         return True
-    # `Anthony became Lopez`: a verb inside the span joins two names, it is not one
-    if end - start > 2 and any(t.pos_ in ("VERB", "AUX") and not t.is_title for t in doc[start + 1 : end - 1]):
+    # `Anthony became Lopez`: a verb inside the span joins two names, it is not one; a name particle the
+    # tagger reads as a verb (`Nick Van den Brul`, `David dal Maso`) is part of the name
+    if end - start > 2 and any(
+        t.pos_ in ("VERB", "AUX") and not t.is_title and t.lower_ not in PARTICLES for t in doc[start + 1 : end - 1]
+    ):
         return True
     parts = [p for p in re.split(r"[\s\-]+", text.lower()) if p]
     return all(p in NUMBER_WORDS or p.isdigit() for p in parts)
