@@ -53,6 +53,19 @@ NUMBER_WORDS = _words(
 # Words skipped when taking a name's initials: `Securities and Exchange Commission` -> `SEC`.
 ACRONYM_STOPWORDS = _words("of and the for & in on de du des la le to")
 
+
+def spells_acronym(acronym: str, name: str) -> bool:
+    """Whether the acronym's letters are initials of the name's words, in order and from the first
+    (`SEC`: `Securities and Exchange Commission`; `OECD`: `Organisation for Economic Co-operation and
+    Development`), not a longer name that merely starts with it (`BBC` is not `BBC Sport`)."""
+    letters = acronym.replace(".", "").replace("&", "").upper()
+    initials = [w[0].upper() for w in name.replace("-", " ").split() if w[0].isalpha()]
+    if len(letters) < 2 or not initials or initials[0] != letters[0]:
+        return False
+    it = iter(initials)
+    return all(any(c == i for i in it) for c in letters)
+
+
 # Cue words between a long form and its alternative name: `..., also known as IC China`.
 ALIAS_CUES: tuple[tuple[str, ...], ...] = (
     ("also", "known", "as"),

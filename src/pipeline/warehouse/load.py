@@ -12,7 +12,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
+from pipeline.nlp.entity_words import spells_acronym
 from pipeline.rejects import QUARANTINE_REASONS
 from pipeline.schemas import ARTICLE_TABLES, PIPELINE_RUNS, PRIMARY_KEYS, to_table
 
@@ -55,6 +57,8 @@ def load_run(
             inserted["entities"] = _merge_entities(con, files["entities"])
         if "entity_aliases" in files:
             inserted["entity_aliases"] = _insert_new(con, "entity_aliases", files["entity_aliases"])
+        if "entities" in files:
+            _join_defined_acronyms(con, run_row)
         for reject_file in ("rejects", "extract_rejects"):
             if reject_file in files:
                 n = _insert_new(con, "rejects", files[reject_file])
@@ -201,23 +205,113 @@ def _decide_entity_types(con: duckdb.DuckDBPyConnection, path: LandedFile) -> No
     """`entities.entity_type` is the label most of an entity's mentions carry, over every article (ties: the
     alphabetically first label, so the result is the same whatever the load order): a company one article
     read as a person is ORG everywhere once most articles say so."""
+    _vote_types(con, "select entity_id from read_parquet(?, hive_partitioning = false)", [str(path)])
+
+
+def _vote_types(con: duckdb.DuckDBPyConnection, ids_sql: str, params: list[object]) -> None:
+    """The majority vote of `_decide_entity_types` for the entities `ids_sql` selects."""
     con.execute(
-        """
+        f"""
         update entities set entity_type = votes.entity_type
         from (
             select entity_id, first(entity_type order by n desc, entity_type) as entity_type
             from (
                 select entity_id, entity_type, count(*) as n
                 from entity_mentions
-                where entity_id in (select entity_id from read_parquet(?, hive_partitioning = false))
+                where entity_id in ({ids_sql})
                 group by entity_id, entity_type
             )
             group by entity_id
         ) as votes
         where entities.entity_id = votes.entity_id and entities.entity_type <> votes.entity_type
         """,
-        [str(path)],
+        params,
     )
+
+
+# Columns that hold an entity_id, which a merge of two entities re-points.
+_ENTITY_REFERENCES = (
+    ("entity_mentions", "entity_id"),
+    ("quotes", "speaker_entity_id"),
+    ("quotes", "speaker_org_entity_id"),
+    ("metrics", "subject_entity_id"),
+)
+
+
+def _join_defined_acronyms(con: duckdb.DuckDBPyConnection, run_row: Mapping[str, object]) -> None:
+    """An acronym that articles define for one entity only (`Securities and Exchange Commission (SEC)`
+    makes `SEC` an alias of the long form) is that entity wherever the warehouse names it alone: the bare
+    acronym's entity is merged into it, its mentions, quotes and figures re-pointed and its id redirected.
+    An acronym defined for two entities (`ABC`) is left alone. Places are not merged this way."""
+    _defined_acronyms(con)
+    con.execute(
+        """
+        create or replace temp table _acronyms as
+        select x.entity_id as old_entity_id, d.entity_id,
+               (select count(*) from entity_mentions m where m.entity_id = x.entity_id) as mentions
+        from entities x join _defined d on x.canonical_name = d.alias
+        where x.entity_id <> d.entity_id and x.geonames_id is null and x.entity_type not in ('GPE', 'LOC', 'FAC')
+        """
+    )
+    row = con.execute("select count(*) from _acronyms").fetchone()
+    if not row or not row[0]:
+        return
+    for table, column in _ENTITY_REFERENCES:
+        con.execute(
+            f'update "{table}" set "{column}" = a.entity_id from _acronyms a '
+            f'where "{table}"."{column}" = a.old_entity_id'
+        )
+    con.execute(
+        "insert or ignore into entity_aliases by name select a.entity_id, x.alias "
+        "from entity_aliases x join _acronyms a on x.entity_id = a.old_entity_id"
+    )
+    con.execute("delete from entity_aliases where entity_id in (select old_entity_id from _acronyms)")
+    con.execute(
+        """
+        update entities set first_seen_at = least(entities.first_seen_at, m.first_seen_at)
+        from (select a.entity_id, min(x.first_seen_at) as first_seen_at
+              from _acronyms a join entities x on x.entity_id = a.old_entity_id group by a.entity_id) as m
+        where entities.entity_id = m.entity_id
+        """
+    )
+    con.execute("delete from entities where entity_id in (select old_entity_id from _acronyms)")
+    run = [run_row["started_at"], run_row["run_id"]]
+    con.execute(
+        "update entity_redirects set entity_id = a.entity_id, redirected_at = ?::timestamp, run_id = ? "
+        "from _acronyms a where entity_redirects.entity_id = a.old_entity_id",
+        run,
+    )
+    con.execute(
+        "insert or replace into entity_redirects by name "
+        "select old_entity_id, entity_id, mentions, ?::timestamp as redirected_at, ? as run_id from _acronyms",
+        run,
+    )
+    _vote_types(con, "select entity_id from _acronyms", [])
+
+
+def _defined_acronyms(con: duckdb.DuckDBPyConnection) -> None:
+    """`_defined`: each all-capital alias of a name-class entity that spells that entity's name, where only
+    one entity of the warehouse is so defined (alias -> entity_id)."""
+    rows = con.execute(
+        """
+        select a.alias, a.entity_id, e.canonical_name
+        from entity_aliases a join entities e using (entity_id)
+        where regexp_full_match(a.alias, '[A-Z][A-Z.&]*[A-Z]') and a.alias <> e.canonical_name
+          and e.geonames_id is null and e.entity_type not in ('GPE', 'LOC', 'FAC')
+        """
+    ).fetchall()
+    defined: dict[str, set[str]] = {}
+    for alias, eid, name in rows:
+        if spells_acronym(str(alias), str(name)):
+            defined.setdefault(str(alias), set()).add(str(eid))
+    pairs = [(alias, next(iter(ids))) for alias, ids in sorted(defined.items()) if len(ids) == 1]
+    table = pa.table({"alias": [a for a, _ in pairs], "entity_id": [e for _, e in pairs]}, schema=_DEFINED)
+    con.register("_defined_rows", table)
+    con.execute("create or replace temp table _defined as select * from _defined_rows")
+    con.unregister("_defined_rows")
+
+
+_DEFINED = pa.schema([pa.field("alias", pa.string()), pa.field("entity_id", pa.string())])
 
 
 def _apply_sources(con: duckdb.DuckDBPyConnection, path: LandedFile) -> None:
