@@ -281,8 +281,8 @@ def _region_names(name: str) -> tuple[str, list[str]]:
 
 def _city_alternates(name: str, population: int, alternates: Iterable[str]) -> list[tuple[str, bool]]:
     """A city's other names, and whether each counts as its own: GeoNames' short form of a longer name
-    (`Frankfurt` of `Frankfurt am Main`, `Westminster` of `City of Westminster`) does; an old or foreign one (`Kiev`, `Bombay`) does not, and is
-    only read for cities news names by it (over 100,000 people)."""
+    (`Frankfurt` of `Frankfurt am Main`, `Westminster` of `City of Westminster`) does; an old or foreign
+    one (`Kiev`, `Bombay`) does not, and is only read for cities news names by it (over 100,000 people)."""
     out: list[tuple[str, bool]] = []
     if name.startswith("City of "):  # `City of Westminster` is `Westminster`, by its own name
         out.append((name[len("City of ") :], True))
