@@ -275,17 +275,7 @@ def _join_defined_acronyms(con: duckdb.DuckDBPyConnection, run_row: Mapping[str,
         """
     )
     con.execute("delete from entities where entity_id in (select old_entity_id from _acronyms)")
-    run = [run_row["started_at"], run_row["run_id"]]
-    con.execute(
-        "update entity_redirects set entity_id = a.entity_id, redirected_at = ?::timestamp, run_id = ? "
-        "from _acronyms a where entity_redirects.entity_id = a.old_entity_id",
-        run,
-    )
-    con.execute(
-        "insert or replace into entity_redirects by name "
-        "select old_entity_id, entity_id, mentions, ?::timestamp as redirected_at, ? as run_id from _acronyms",
-        run,
-    )
+    _redirect(con, "_acronyms", run_row)
     _vote_types(con, "select entity_id from _acronyms", [])
 
 
@@ -354,21 +344,26 @@ def _update_redirects(con: duckdb.DuckDBPyConnection, run_row: Mapping[str, obje
     """`entity_redirects` after the run's rows are in and orphans pruned: each id that is gone because its
     re-read mentions carry another one points at that one, kept one hop and never at a missing entity."""
     _moved_ids(con)
+    _redirect(con, "_moved", run_row)
+    # An id that exists again is its own entity (this also drops any A->A the re-pointing made).
+    con.execute("delete from entity_redirects where old_entity_id in (select entity_id from entities)")
+    _drop_dangling_redirects(con)
+
+
+def _redirect(con: duckdb.DuckDBPyConnection, moves: str, run_row: Mapping[str, object]) -> None:
+    """Record the temp table `moves` (old_entity_id, entity_id, mentions) in `entity_redirects`; an old id
+    that pointed at one just gone now points where that one went (A->B, B->C: A->C)."""
     run = [run_row["started_at"], run_row["run_id"]]
-    # An old id that pointed at one just gone now points where that one went (A->B, B->C: A->C).
     con.execute(
         "update entity_redirects set entity_id = m.entity_id, redirected_at = ?::timestamp, run_id = ? "
-        "from _moved m where entity_redirects.entity_id = m.old_entity_id",
+        f"from {moves} m where entity_redirects.entity_id = m.old_entity_id",
         run,
     )
     con.execute(
         "insert or replace into entity_redirects by name "
-        "select old_entity_id, entity_id, mentions, ?::timestamp as redirected_at, ? as run_id from _moved",
+        f"select old_entity_id, entity_id, mentions, ?::timestamp as redirected_at, ? as run_id from {moves}",
         run,
     )
-    # An id that exists again is its own entity (this also drops any A->A the re-pointing made).
-    con.execute("delete from entity_redirects where old_entity_id in (select entity_id from entities)")
-    _drop_dangling_redirects(con)
 
 
 def _moved_ids(con: duckdb.DuckDBPyConnection) -> None:
