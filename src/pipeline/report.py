@@ -325,14 +325,19 @@ def weekly_figure(
         )
     _layout(fig, title, 380, legend=True)
     fig.update_layout(barmode="stack", bargap=0.2, legend={"traceorder": "normal"})
-    fig.update_xaxes(
-        type="category", categoryorder="array", categoryarray=list(columns), tickangle=-45, automargin=True
-    )
+    _week_axis(fig, columns)
     peak = max(sum(values[i] for name, _, values in series if name not in hidden) for i in range(len(columns)))
     fig.update_yaxes(
         title={"text": _label(unit)}, rangemode="tozero", showgrid=True, automargin=True, **_count_ticks(peak)
     )
     return fig
+
+
+def _week_axis(fig: go.Figure, columns: Sequence[str]) -> None:
+    """Weeks as categories in the given order, labels slanted."""
+    fig.update_xaxes(
+        type="category", categoryorder="array", categoryarray=list(columns), tickangle=-45, automargin=True
+    )
 
 
 def tone_lines_figure(
@@ -355,9 +360,7 @@ def tone_lines_figure(
             )
         )
     _layout(fig, title, 380, legend=True)
-    fig.update_xaxes(
-        type="category", categoryorder="array", categoryarray=list(columns), tickangle=-45, automargin=True
-    )
+    _week_axis(fig, columns)
     fig.update_yaxes(title={"text": "mean tone"}, range=[-1.05, 1.05], zeroline=True, showgrid=True, automargin=True)
     return fig
 

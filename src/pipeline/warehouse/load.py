@@ -57,8 +57,8 @@ def load_run(
             inserted["entities"] = _merge_entities(con, files["entities"])
         if "entity_aliases" in files:
             inserted["entity_aliases"] = _insert_new(con, "entity_aliases", files["entity_aliases"])
-        if "entities" in files:
-            _join_defined_acronyms(con, run_row)
+        if "entity_aliases" in files:
+            _join_defined_acronyms(con, files["entity_aliases"], run_row)
         for reject_file in ("rejects", "extract_rejects"):
             if reject_file in files:
                 n = _insert_new(con, "rejects", files[reject_file])
@@ -238,12 +238,16 @@ _ENTITY_REFERENCES = (
 )
 
 
-def _join_defined_acronyms(con: duckdb.DuckDBPyConnection, run_row: Mapping[str, object]) -> None:
+def _join_defined_acronyms(
+    con: duckdb.DuckDBPyConnection, run_aliases: LandedFile, run_row: Mapping[str, object]
+) -> None:
     """An acronym that articles define for one entity only (`Securities and Exchange Commission (SEC)`
     makes `SEC` an alias of the long form) is that entity wherever the warehouse names it alone: the bare
     acronym's entity is merged into it, its mentions, quotes and figures re-pointed and its id redirected.
-    An acronym defined for two entities (`ABC`) is left alone. Places are not merged this way."""
-    _defined_acronyms(con)
+    An acronym defined for two entities (`ABC`) is left alone. Places are not merged this way. Only the
+    acronyms this run's articles name are looked at: a bare acronym's entity has it as an alias too, so
+    whichever side loads later brings the pair together."""
+    _defined_acronyms(con, run_aliases)
     con.execute(
         """
         create or replace temp table _acronyms as
@@ -279,16 +283,18 @@ def _join_defined_acronyms(con: duckdb.DuckDBPyConnection, run_row: Mapping[str,
     _vote_types(con, "select entity_id from _acronyms", [])
 
 
-def _defined_acronyms(con: duckdb.DuckDBPyConnection) -> None:
-    """`_defined`: each all-capital alias of a name-class entity that spells that entity's name, where only
-    one entity of the warehouse is so defined (alias -> entity_id)."""
+def _defined_acronyms(con: duckdb.DuckDBPyConnection, run_aliases: LandedFile) -> None:
+    """`_defined`: each all-capital alias the run names that spells the name of a name-class entity it
+    belongs to, where only one entity of the warehouse is so defined (alias -> entity_id)."""
     rows = con.execute(
-        """
+        f"""
         select a.alias, a.entity_id, e.canonical_name
         from entity_aliases a join entities e using (entity_id)
-        where regexp_full_match(a.alias, '[A-Z][A-Z.&]*[A-Z]') and a.alias <> e.canonical_name
+        where a.alias in (select alias from {READ} where regexp_full_match(alias, '[A-Z][A-Z.&]*[A-Z]'))
+          and a.alias <> e.canonical_name
           and e.geonames_id is null and e.entity_type not in ('GPE', 'LOC', 'FAC')
-        """
+        """,
+        [str(run_aliases)],
     ).fetchall()
     defined: dict[str, set[str]] = {}
     for alias, eid, name in rows:
