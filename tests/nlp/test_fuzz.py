@@ -45,6 +45,9 @@ _AWKWARD = [
     ".", ". .", "!", "?", ";", ",", ":", "", " ", "\n", "\n\n", "\t",
     "said", "he said.", "according to", "according", "said:", ", she added.", "Mr", "Dr.",
     "0", "0800", "1,000,000", "3.", ".5", "99999999999999999999999999", "9" * 400, "1e9",
+    # places, demonyms as their context, names the gazetteer does not know, name particles, acronyms
+    "Britain", "British", "New York", "Paris, Texas", "Westminster", "County Durham", "Hull", "Oporto",
+    "Gazprom shares", "Nick Van den Brul", "dal", "Securities and Exchange Commission (SEC)", "SEC",
 ]  # fmt: skip
 _WORDS = ["the", "rose", "fell", "shares", "Apple", "revenue", "said", "Ms Lee", "in 2024", "million", "of"]
 
